@@ -1,0 +1,308 @@
+#define LOG_MODULE "app"
+#include "app.h"
+#include "log.h"
+#include "schedule.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct slide {
+    struct draw_list *dl;
+    uint64_t key;
+    char *item_id; /* NULL for a status slide */
+};
+
+enum app_state { STATE_EMPTY, STATE_SHOW, STATE_FADE };
+
+struct app {
+    struct app_options o;
+    const struct layout *layout;
+    const struct text_metrics *metrics;
+    int w, h;
+
+    struct feed *feed;
+    bool (*has_image)(void *ctx, const char *url);
+    void *image_ctx;
+    struct schedule *sched;
+    char *status_title, *status_message;
+
+    enum app_state state;
+    struct slide cur, prev;
+    int64_t phase_start_ms, dwell_ms;
+    bool need_advance; /* the current slide must be replaced at the next tick */
+
+    struct draw_list *header;
+    uint64_t header_key;
+    char clock[16], date[64];
+
+    uint64_t next_key;
+    bool dirty;
+    int64_t now_ms, wall;
+};
+
+static void slide_clear(struct slide *s)
+{
+    draw_list_destroy(s->dl);
+    free(s->item_id);
+    *s = (struct slide){0};
+}
+
+static struct layout_env env_of(const struct app *a)
+{
+    return (struct layout_env){
+        .layout = a->layout,
+        .metrics = a->metrics,
+        .w = a->w,
+        .h = a->h,
+        .lang = a->o.lang,
+        .now = a->wall,
+        .has_image = a->has_image,
+        .ctx = a->image_ctx,
+    };
+}
+
+struct app *app_create(const struct app_options *o, const struct layout *l,
+                       const struct text_metrics *m, int w, int h)
+{
+    struct app *a = xcalloc(1, sizeof *a);
+    a->o = *o;
+    if (a->o.max_fps < 1)
+        a->o.max_fps = 30;
+    a->layout = l;
+    a->metrics = m;
+    a->w = w;
+    a->h = h;
+    a->sched = schedule_create();
+    a->next_key = 1;
+    a->need_advance = true;
+    return a;
+}
+
+void app_destroy(struct app *a)
+{
+    if (!a)
+        return;
+    slide_clear(&a->cur);
+    slide_clear(&a->prev);
+    draw_list_destroy(a->header);
+    schedule_destroy(a->sched);
+    feed_destroy(a->feed);
+    free(a->status_title);
+    free(a->status_message);
+    free(a);
+}
+
+/* Builds the slide for an item (or the status slide for NULL). */
+static struct slide make_slide(struct app *a, const struct item *it)
+{
+    struct layout_env e = env_of(a);
+    struct slide s = {.key = a->next_key++};
+    if (it) {
+        s.dl = layout_slide(&e, it, (int)schedule_page(a->sched, a->wall),
+                            (int)schedule_count_shown(a->sched, a->wall));
+        s.item_id = xstrdup(it->id);
+    } else if (a->feed) {
+        s.dl = layout_status(&e, tr(a->o.lang, STR_EMPTY_TITLE), tr(a->o.lang, STR_EMPTY_BODY));
+    } else {
+        s.dl = layout_status(&e, a->status_title ? a->status_title : tr(a->o.lang, STR_WAITING_TITLE),
+                             a->status_message ? a->status_message : tr(a->o.lang, STR_WAITING_BODY));
+    }
+    return s;
+}
+
+/* Puts a new slide on screen, fading from the current one when there is one. */
+static void show(struct app *a, struct slide next, bool fade)
+{
+    slide_clear(&a->prev);
+    if (fade && a->cur.dl && a->o.transition_ms > 0) {
+        a->prev = a->cur;
+        a->state = STATE_FADE;
+    } else {
+        slide_clear(&a->cur);
+        a->state = STATE_SHOW;
+    }
+    a->cur = next;
+    a->phase_start_ms = a->now_ms;
+    const struct item *it = next.item_id ? feed_find(a->feed, next.item_id) : NULL;
+    a->dwell_ms = it ? schedule_dwell_ms(it, a->o.slide_ms, a->o.max_slide_ms) : a->o.slide_ms;
+    a->dirty = true;
+}
+
+static void advance(struct app *a, bool fade)
+{
+    const struct item *it = a->feed ? schedule_advance(a->sched, a->wall) : NULL;
+    const char *was = a->cur.item_id;
+    if (it && was && strcmp(it->id, was) == 0 && a->state != STATE_EMPTY && !a->need_advance) {
+        /* The only item left: it stays, no fade into itself. */
+        a->phase_start_ms = a->now_ms;
+        return;
+    }
+    a->need_advance = false;
+    if (!it && !a->cur.item_id && a->cur.dl) {
+        /* Already on a status slide: rebuild only when its text changed (the caller asks). */
+        a->phase_start_ms = a->now_ms;
+        return;
+    }
+    show(a, make_slide(a, it), fade);
+}
+
+void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, const char *url),
+                  void *ctx)
+{
+    schedule_set_feed(a->sched, f);
+    feed_destroy(a->feed);
+    a->feed = f;
+    a->has_image = has_image;
+    a->image_ctx = ctx;
+    const struct item *cur = schedule_current(a->sched);
+    if (cur && a->cur.item_id && strcmp(cur->id, a->cur.item_id) == 0 &&
+        item_time_verdict(cur, a->wall) == TIME_SHOWN) {
+        /* Same item, maybe new words or a newly decoded photo: redraw in place. */
+        struct slide s = make_slide(a, cur);
+        int64_t start = a->phase_start_ms;
+        slide_clear(&a->cur);
+        a->cur = s;
+        a->phase_start_ms = start;
+        a->dirty = true;
+    } else {
+        /* The slide on screen is gone (or was a status slide): replace it now. */
+        a->need_advance = true;
+        if (a->cur.item_id) {
+            free(a->cur.item_id);
+            a->cur.item_id = NULL;
+        }
+    }
+    draw_list_destroy(a->header);
+    a->header = NULL;
+}
+
+void app_set_status(struct app *a, const char *title, const char *message)
+{
+    free(a->status_title);
+    free(a->status_message);
+    a->status_title = xstrdup(title);
+    a->status_message = xstrdup(message);
+    if (!a->feed && !a->cur.item_id)
+        a->need_advance = true;
+}
+
+void app_resize(struct app *a, int w, int h)
+{
+    if (w == a->w && h == a->h)
+        return;
+    a->w = w;
+    a->h = h;
+    draw_list_destroy(a->header);
+    a->header = NULL;
+    slide_clear(&a->prev);
+    const struct item *it = a->cur.item_id ? feed_find(a->feed, a->cur.item_id) : NULL;
+    if (it || !a->cur.item_id) {
+        int64_t start = a->phase_start_ms;
+        slide_clear(&a->cur);
+        a->cur = make_slide(a, it);
+        a->phase_start_ms = start;
+        a->state = STATE_SHOW;
+    }
+    a->dirty = true;
+}
+
+static void update_header(struct app *a, const struct tm *local)
+{
+    char clock[16] = "", date[64] = "";
+    if (local) {
+        if (a->o.clock_24h)
+            snprintf(clock, sizeof clock, "%02d:%02d", local->tm_hour, local->tm_min);
+        else
+            snprintf(clock, sizeof clock, "%d:%02d %s", (local->tm_hour + 11) % 12 + 1,
+                     local->tm_min, local->tm_hour < 12 ? "AM" : "PM");
+        format_weekday_date(a->o.lang, local->tm_wday, local->tm_mday, local->tm_mon, date,
+                            sizeof date);
+    }
+    if (a->header && strcmp(clock, a->clock) == 0 && strcmp(date, a->date) == 0)
+        return;
+    memcpy(a->clock, clock, sizeof clock);
+    memcpy(a->date, date, sizeof date);
+    draw_list_destroy(a->header);
+    struct layout_env e = env_of(a);
+    const char *name = a->feed && a->feed->community.name ? a->feed->community.name : "Prikbord";
+    a->header = layout_header(&e, name, a->date, a->clock);
+    a->header_key = a->next_key++;
+    a->dirty = true;
+}
+
+int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *local)
+{
+    a->now_ms = now_ms;
+    a->wall = wall;
+    update_header(a, local);
+    if (a->need_advance || !a->cur.dl) {
+        advance(a, true);
+    } else if (a->state == STATE_FADE) {
+        if (now_ms - a->phase_start_ms >= a->o.transition_ms) {
+            slide_clear(&a->prev);
+            a->state = STATE_SHOW;
+            a->phase_start_ms = now_ms;
+        }
+        a->dirty = true;
+    } else if (now_ms - a->phase_start_ms >= a->dwell_ms) {
+        advance(a, true);
+    }
+
+    int64_t next;
+    if (a->state == STATE_FADE)
+        next = now_ms + 1000 / a->o.max_fps;
+    else
+        next = a->phase_start_ms + a->dwell_ms;
+    /* The clock changes at the top of the next minute. */
+    if (local) {
+        int64_t to_minute = now_ms + (60 - local->tm_sec) * 1000;
+        if (to_minute < next)
+            next = to_minute;
+    }
+    return next > now_ms ? next : now_ms + 1;
+}
+
+bool app_frame(struct app *a, struct app_frame *out)
+{
+    float t = 1.0f;
+    if (a->state == STATE_FADE && a->o.transition_ms > 0) {
+        t = (float)(a->now_ms - a->phase_start_ms) / (float)a->o.transition_ms;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        /* ease in-out: the fade starts and ends softly */
+        t = t * t * (3 - 2 * t);
+    }
+    *out = (struct app_frame){
+        .header = a->header,
+        .header_key = a->header_key,
+        .from = a->state == STATE_FADE ? a->prev.dl : NULL,
+        .from_key = a->state == STATE_FADE ? a->prev.key : 0,
+        .to = a->cur.dl,
+        .to_key = a->cur.key,
+        .t = t,
+    };
+    bool dirty = a->dirty;
+    a->dirty = false;
+    return dirty;
+}
+
+const struct item *app_current_item(const struct app *a)
+{
+    return a->cur.item_id ? feed_find(a->feed, a->cur.item_id) : NULL;
+}
+
+const struct item *app_show_next(struct app *a, int64_t now_ms, int64_t wall)
+{
+    a->now_ms = now_ms;
+    a->wall = wall;
+    advance(a, false);
+    slide_clear(&a->prev);
+    a->state = STATE_SHOW;
+    return app_current_item(a);
+}
+
+size_t app_count_shown(const struct app *a, int64_t wall)
+{
+    return a->feed ? schedule_count_shown(a->sched, wall) : 0;
+}

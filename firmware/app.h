@@ -1,0 +1,72 @@
+/* app: what the screen shows when. Holds the content, the rotation, the slide on screen and
+ * the crossfade, and turns them into frames for the renderer. Pure: time, content and text
+ * metrics come in, draw lists go out; the renderer and the event loop live in main. */
+#ifndef PRIKBORD_APP_H
+#define PRIKBORD_APP_H
+
+#include "layout.h"
+#include "model.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+struct app_options {
+    int64_t slide_ms;      /* minimum time a slide stays */
+    int64_t max_slide_ms;  /* longest time a long text may keep a slide */
+    int64_t transition_ms; /* crossfade; 0 cuts */
+    int max_fps;           /* frame cap while something moves */
+    enum lang lang;
+    bool clock_24h;
+};
+
+struct app;
+
+/* The layout and metrics are borrowed and must outlive the app. */
+struct app *app_create(const struct app_options *o, const struct layout *l,
+                       const struct text_metrics *m, int w, int h);
+void app_destroy(struct app *a); /* NULL-safe */
+
+/* Replaces the content; takes ownership of f. has_image(ctx, url) tells which images are
+ * decoded and may be drawn; ctx must stay valid until the next app_set_feed. The slide on
+ * screen stays when its item is still there (and is redrawn with the new content); when it is
+ * gone, the next slide fades in at once. */
+void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, const char *url),
+                  void *ctx);
+
+/* The status slide shown while there is no content (first boot, feed unusable and nothing
+ * cached). Both strings are copied; NULL restores the default "one moment" text. */
+void app_set_status(struct app *a, const char *title, const char *message);
+
+/* The screen size changed: everything is laid out again. */
+void app_resize(struct app *a, int w, int h);
+
+/* Advances to monotonic time now_ms (wall: seconds since the epoch, local: the same moment
+ * in local time for the clock). Returns the monotonic time of the next tick it needs. */
+int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *local);
+
+/* One frame: the header band, and the slide(s) with the crossfade position t (0: only from,
+ * 1: only to). Keys identify draw lists so that a renderer can cache what it drew for them. */
+struct app_frame {
+    const struct draw_list *header;
+    uint64_t header_key;
+    const struct draw_list *from, *to; /* from is NULL outside a transition */
+    uint64_t from_key, to_key;
+    float t;
+};
+
+/* Fills *out and returns true when the screen changed since the previous call. The draw
+ * lists stay valid until the next app_* call that changes state. */
+bool app_frame(struct app *a, struct app_frame *out);
+
+/* The item on screen, or NULL for a status slide. */
+const struct item *app_current_item(const struct app *a);
+
+/* Headless: moves to the next slide of the rotation with its transition already finished.
+ * Returns the item now on screen (NULL: a status slide). */
+const struct item *app_show_next(struct app *a, int64_t now_ms, int64_t wall);
+
+/* Number of items the rotation shows at wall time wall. */
+size_t app_count_shown(const struct app *a, int64_t wall);
+
+#endif

@@ -1,0 +1,73 @@
+/* config: the settings of one Prikbord screen, read from an INI file (prikbord.conf) and
+ * command-line overrides. Pure logic; inih is the only third-party header, in config.c.
+ * Every key is one row of a declarative table in config.c; config_print_keys lists them. */
+#ifndef PRIKBORD_CONFIG_H
+#define PRIKBORD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Every string is owned by the struct and NULL when unset. Enumerated strings (source,
+ * language) always hold one of their allowed names, in lower case. */
+struct config {
+    /* [feed] */
+    char *feed_url;   /* NULL: main.c substitutes the bundled demo feed */
+    char *token;      /* bearer token: a secret, never logged or printed */
+    char *token_file; /* file holding the token, re-read before each request */
+    char *ca_file;    /* extra CA bundle (company CAs) */
+    char *source;     /* "prikbord", "yammer", "humhub" or "discourse" */
+    int refresh_interval_s;
+    int max_feed_bytes;
+
+    /* [display] */
+    char *layout;           /* a layout name, "auto", or a file path */
+    int window_w, window_h; /* both 0: fullscreen */
+    int slide_seconds;
+    int transition_ms;
+    int max_fps;
+    bool show_all_posts; /* false: only highlighted posts, per the feed contract */
+    char *language;      /* "auto", "nl" or "en" */
+    int rotation;        /* 0, 90, 180 or 270 */
+    bool clock_24h;
+
+    /* [cache] */
+    char *cache_dir; /* NULL: main.c picks $XDG_CACHE_HOME/prikbord or ~/.cache/prikbord */
+
+    /* [log] */
+    int log_level; /* an enum log_level from log.h */
+};
+
+/* Receives one problem as "FILE:LINE: message"; msg is only valid during the call. */
+typedef void config_report_fn(void *ctx, const char *msg);
+
+/* Fills c with the defaults, ignoring what it held before; strings are owned by c. */
+void config_init(struct config *c);
+
+/* Frees the strings c owns and zeroes it; NULL-safe. c can be passed to config_init again. */
+void config_free(struct config *c);
+
+/* Loads the INI file at path over the current values of c. Every problem (unknown section,
+ * unknown key, bad value, out of range, unreadable file, line too long, NUL byte, syntax
+ * error) is passed to report(ctx, msg) as exactly "FILE:LINE: message" with FILE = path
+ * (LINE 0 when the file cannot be read), e.g. "prikbord.conf:7: unknown key 'colour' in
+ * [display]" or "prikbord.conf:9: slide_seconds: 1 is below the minimum 3". With report NULL
+ * the problems are logged as warnings. A key with a bad value keeps its previous value; of
+ * duplicate keys the later wins. Returns the number of problems (0 = clean). */
+int config_load_file(struct config *c, const char *path, config_report_fn *report, void *ctx);
+
+/* Same as config_load_file for the NUL-terminated text; name stands in for FILE. */
+int config_load_string(struct config *c, const char *name, const char *text,
+                       config_report_fn *report, void *ctx);
+
+/* Sets one key, named "section.key" (e.g. "display.layout"), from value, for command-line
+ * overrides. Returns true on success; on failure c is unchanged and err (errlen bytes, may be
+ * NULL when errlen is 0) receives a message without file:line. */
+bool config_set(struct config *c, const char *dotted_key, const char *value, char *err,
+                size_t errlen);
+
+/* Writes every key as "section.key = default" followed by an indented help line with the
+ * allowed values (for --help and the docs). */
+void config_print_keys(FILE *out);
+
+#endif

@@ -1,0 +1,107 @@
+#include "i18n.h"
+#include "util.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const strings[LANG_COUNT][STR_COUNT] = {
+    [LANG_NL] = {
+        [STR_LABEL_POST] = "Uitgelicht",
+        [STR_LABEL_INTRODUCTION] = "Nieuwe collega",
+        [STR_LABEL_SHOUTOUT] = "Shout-out",
+        [STR_LABEL_HELP_ASK] = "Wie helpt?",
+        [STR_LABEL_HELP_OFFER] = "Biedt hulp aan",
+        [STR_STARTED_ON] = "Begonnen op %s",
+        [STR_STARTS_ON] = "Begint op %s",
+        [STR_FROM] = "Van %s",
+        [STR_TO] = "Aan %s",
+        [STR_AND] = " en ",
+        [STR_UNTIL] = "tot %s",
+        [STR_WAITING_TITLE] = "Even geduld",
+        [STR_WAITING_BODY] = "Het prikbord haalt de laatste berichten op.",
+        [STR_EMPTY_TITLE] = "Nog niets op het prikbord",
+        [STR_EMPTY_BODY] = "Zodra er nieuws, nieuwe collega's of shout-outs zijn, staan ze hier.",
+        [STR_OFFLINE] = "Offline: laatst bijgewerkt %s",
+    },
+    [LANG_EN] = {
+        [STR_LABEL_POST] = "Highlight",
+        [STR_LABEL_INTRODUCTION] = "New colleague",
+        [STR_LABEL_SHOUTOUT] = "Shout-out",
+        [STR_LABEL_HELP_ASK] = "Who can help?",
+        [STR_LABEL_HELP_OFFER] = "Offers help",
+        [STR_STARTED_ON] = "Started on %s",
+        [STR_STARTS_ON] = "Starts on %s",
+        [STR_FROM] = "From %s",
+        [STR_TO] = "To %s",
+        [STR_AND] = " and ",
+        [STR_UNTIL] = "until %s",
+        [STR_WAITING_TITLE] = "One moment",
+        [STR_WAITING_BODY] = "The pinboard is fetching the latest posts.",
+        [STR_EMPTY_TITLE] = "Nothing on the board yet",
+        [STR_EMPTY_BODY] = "News, new colleagues and shout-outs will appear here as soon as there are any.",
+        [STR_OFFLINE] = "Offline: last updated %s",
+    },
+};
+
+static const char *const months[LANG_COUNT][12] = {
+    [LANG_NL] = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                 "september", "oktober", "november", "december"},
+    [LANG_EN] = {"January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December"},
+};
+
+static const char *const weekdays[LANG_COUNT][7] = {
+    [LANG_NL] = {"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"},
+    [LANG_EN] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+};
+
+enum lang lang_from_name(const char *name, const char *env_lang)
+{
+    if (name && strcmp(name, "nl") == 0)
+        return LANG_NL;
+    if (name && strcmp(name, "en") == 0)
+        return LANG_EN;
+    return env_lang && strncmp(env_lang, "nl", 2) == 0 ? LANG_NL : LANG_EN;
+}
+
+const char *tr(enum lang l, enum str_id id)
+{
+    if ((unsigned)l >= LANG_COUNT || (unsigned)id >= STR_COUNT || !strings[l][id])
+        return "";
+    return strings[l][id];
+}
+
+char *tr_with(enum lang l, enum str_id id, const char *arg)
+{
+    const char *t = tr(l, id);
+    const char *at = strstr(t, "%s");
+    if (!at)
+        return xstrdup(t);
+    struct strbuf b = {0};
+    strbuf_append(&b, t, (size_t)(at - t));
+    strbuf_appends(&b, arg ? arg : "");
+    strbuf_appends(&b, at + 2);
+    return b.data;
+}
+
+void format_day_month(enum lang l, int64_t t, char *out, size_t outlen)
+{
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days_of_time(t), &y, &m, &d);
+    if ((unsigned)l >= LANG_COUNT)
+        l = LANG_EN;
+    snprintf(out, outlen, "%u %s", d, months[l][m - 1]);
+}
+
+void format_weekday_date(enum lang l, int wday, int mday, int mon, char *out, size_t outlen)
+{
+    if ((unsigned)l >= LANG_COUNT)
+        l = LANG_EN;
+    if (wday < 0 || wday > 6 || mon < 0 || mon > 11) {
+        snprintf(out, outlen, "%s", "");
+        return;
+    }
+    snprintf(out, outlen, "%s %d %s", weekdays[l][wday], mday, months[l][mon]);
+}

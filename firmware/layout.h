@@ -1,0 +1,164 @@
+/* layout: layout data (from layouts/NAME.json, see docs/layouts.md) plus a slide and the screen
+ * size give a draw list, which the renderer executes. Text is measured through the metrics
+ * callbacks, so "does this fit its box" is decided here and tested without a display. Pure. */
+#ifndef PRIKBORD_LAYOUT_H
+#define PRIKBORD_LAYOUT_H
+
+#include "i18n.h"
+#include "model.h"
+#include "text.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct rgba {
+    uint8_t r, g, b, a;
+};
+
+struct rect {
+    int x, y, w, h;
+};
+
+enum color_role {
+    COL_BACKGROUND,
+    COL_SURFACE,
+    COL_TEXT,
+    COL_MUTED,
+    COL_ACCENT,
+    COL_HEADER_BACKGROUND,
+    COL_HEADER_TEXT,
+    COL_ON_ACCENT,
+    COL_COUNT
+};
+const char *color_role_name(enum color_role c);
+
+enum face_id { FACE_REGULAR, FACE_BOLD, FACE_BUILTIN_COUNT };
+enum align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT, ALIGN_COUNT };
+enum valign { VALIGN_TOP, VALIGN_MIDDLE, VALIGN_BOTTOM, VALIGN_COUNT };
+
+/* The named places on a slide. Each slide type uses the ones it has content for. */
+enum region_id {
+    REG_CARD,       /* the surface the slide sits on */
+    REG_LABEL,      /* the type pill: "New colleague", "Shout-out", ... */
+    REG_PHOTO,      /* image_url (or the big avatar of an introduction) */
+    REG_AVATAR,     /* the main person's avatar or initials */
+    REG_NAME,       /* the main person's name */
+    REG_ROLE,       /* role · team */
+    REG_META,       /* start date, "until", tags */
+    REG_TITLE,
+    REG_BODY,       /* body or shout-out message */
+    REG_RECIPIENTS, /* shout-out: the people thanked */
+    REG_BADGE,      /* shout-out badge */
+    REG_REACTIONS,
+    REG_FOOTER,     /* page indicator */
+    REG_COUNT
+};
+const char *region_name(enum region_id r);
+
+/* Geometry in screen fractions: x and w of the width, y and h of the height. */
+struct frect {
+    float x, y, w, h;
+};
+
+struct region {
+    bool present;
+    struct frect rect;
+    bool has_rect_no_photo;     /* used instead of rect when the slide shows no photo */
+    struct frect rect_no_photo;
+    enum region_id follows;     /* REG_COUNT: none; else starts below that region's text */
+    float gap;                  /* space below the followed region, fraction of height */
+    /* text */
+    float size, min_size; /* fractions of the screen height */
+    enum face_id face;
+    enum color_role color;
+    int max_lines;        /* 0: as many as fit */
+    enum align align;
+    enum valign valign;
+    /* shapes */
+    bool circle;
+    enum color_role fill; /* COL_COUNT: no fill */
+};
+
+enum slide_kind {
+    SLIDE_POST = ITEM_POST,
+    SLIDE_INTRODUCTION = ITEM_INTRODUCTION,
+    SLIDE_SHOUTOUT = ITEM_SHOUTOUT,
+    SLIDE_HELP_REQUEST = ITEM_HELP_REQUEST,
+    SLIDE_STATUS,
+    SLIDE_KIND_COUNT
+};
+
+struct layout {
+    char *name;
+    float min_aspect, max_aspect; /* the screens it is meant for (width / height) */
+    struct rgba colors[COL_COUNT];
+    struct rgba type_colors[ITEM_TYPE_COUNT];
+    char *font;          /* fontconfig family name */
+    float corner_radius; /* fraction of the screen height */
+    struct frect header;
+    struct region header_title, header_date, header_clock;
+    struct region slides[SLIDE_KIND_COUNT][REG_COUNT];
+};
+
+/* Parses a layout document. Returns a layout the caller frees with layout_destroy, or NULL
+ * with "what is wrong" in err (the caller prefixes the file name). Missing optional parts
+ * keep the built-in values. */
+struct layout *layout_parse(const char *json, size_t len, char *err, size_t errlen);
+/* The built-in layout (compiled from layouts/landscape.json); never NULL. */
+struct layout *layout_builtin(void);
+void layout_destroy(struct layout *l); /* NULL-safe */
+
+/* ---- draw lists ---- */
+
+enum draw_kind { DRAW_RECT, DRAW_TEXT, DRAW_IMAGE, DRAW_KIND_COUNT };
+
+struct draw_op {
+    enum draw_kind kind;
+    struct rect r;
+    struct rgba color;       /* fill (RECT) or ink (TEXT) */
+    int radius;              /* rounded corners; r.w/2 on a square makes a circle */
+    struct text_block *text; /* TEXT: owned; lines drawn from r.x/r.y, aligned in r.w */
+    enum align align;
+    char *url;               /* IMAGE: owned key into the image set; cropped to fill r */
+};
+
+struct draw_list {
+    struct rgba clear; /* background */
+    struct draw_op *ops;
+    size_t n, cap;
+};
+void draw_list_destroy(struct draw_list *d); /* NULL-safe */
+
+/* What layout needs from the outside. */
+struct layout_env {
+    const struct layout *layout;
+    const struct text_metrics *metrics;
+    int w, h;          /* screen size in pixels */
+    enum lang lang;
+    int64_t now;       /* wall-clock seconds, for "started on" versus "starts on" */
+    /* Whether the image for url is decoded and ready (NULL: no image is). */
+    bool (*has_image)(void *ctx, const char *url);
+    void *ctx;
+};
+
+/* Builds the draw list for one item. page/pages feed the page indicator (pages 0: none).
+ * The caller owns the result. */
+struct draw_list *layout_slide(const struct layout_env *env, const struct item *it, int page,
+                               int pages);
+/* A status slide (first boot, nothing to show): a title and a message. */
+struct draw_list *layout_status(const struct layout_env *env, const char *title,
+                                const char *message);
+/* The header band: community name, date and clock. */
+struct draw_list *layout_header(const struct layout_env *env, const char *community,
+                                const char *date, const char *clock);
+/* The header band's rectangle in pixels. */
+struct rect layout_header_rect(const struct layout_env *env);
+
+/* Colour for a placeholder avatar derived from the name: stable, and dark enough for white
+ * initials (contrast >= 4.5:1). */
+struct rgba layout_name_color(const char *name);
+
+/* WCAG contrast ratio of two opaque colours (1..21). */
+double color_contrast(struct rgba a, struct rgba b);
+
+#endif

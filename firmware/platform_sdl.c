@@ -1,0 +1,216 @@
+#define LOG_MODULE "platform"
+#include "platform_sdl.h"
+#include "log.h"
+#include "util.h"
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct platform {
+    SDL_Window *window;
+    SDL_Renderer *renderer;
+    Uint32 wake_event;
+    atomic_bool wake_pending;
+    char renderer_name[32];
+};
+
+static SDL_Renderer *make_renderer(SDL_Window *w, bool software)
+{
+    SDL_Renderer *r = NULL;
+    if (!software)
+        r = SDL_CreateRenderer(w, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE);
+    if (!r) {
+        if (!software)
+            log_info("no accelerated renderer (%s); using the software renderer", SDL_GetError());
+        r = SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
+    }
+    return r;
+}
+
+struct platform *platform_create(const struct platform_options *o, char *err, size_t errlen)
+{
+    struct platform *p = xcalloc(1, sizeof *p);
+    if (o->headless)
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    /* A wall display never wants the screen saver, and a Pi without X needs KMSDRM: SDL picks
+     * the first driver that works (x11, wayland, KMSDRM, ...). */
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        snprintf(err, errlen, "cannot start SDL video: %s", SDL_GetError());
+        free(p);
+        return NULL;
+    }
+    if (TTF_Init() != 0) {
+        snprintf(err, errlen, "cannot start SDL_ttf: %s", TTF_GetError());
+        SDL_Quit();
+        free(p);
+        return NULL;
+    }
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    int w = o->w, h = o->h;
+    if (w <= 0 || h <= 0) {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        w = 1920;
+        h = 1080;
+    } else if (!o->headless) {
+        flags |= SDL_WINDOW_RESIZABLE;
+    }
+    p->window = SDL_CreateWindow("Prikbord", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!p->window) {
+        snprintf(err, errlen, "cannot open a %dx%d window on the \"%s\" video driver: %s", w, h,
+                 SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "?", SDL_GetError());
+        goto fail;
+    }
+    p->renderer = make_renderer(p->window, o->software);
+    if (!p->renderer) {
+        snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
+        goto fail;
+    }
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(p->renderer, &info) == 0)
+        snprintf(p->renderer_name, sizeof p->renderer_name, "%s", info.name);
+    if (flags & SDL_WINDOW_FULLSCREEN_DESKTOP)
+        SDL_ShowCursor(SDL_DISABLE);
+    p->wake_event = SDL_RegisterEvents(1);
+    int dw, dh;
+    platform_size(p, &dw, &dh);
+    log_info("video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(), p->renderer_name, dw, dh);
+    return p;
+fail:
+    if (p->window)
+        SDL_DestroyWindow(p->window);
+    TTF_Quit();
+    SDL_Quit();
+    free(p);
+    return NULL;
+}
+
+void platform_destroy(struct platform *p)
+{
+    if (!p)
+        return;
+    if (p->renderer)
+        SDL_DestroyRenderer(p->renderer);
+    if (p->window)
+        SDL_DestroyWindow(p->window);
+    TTF_Quit();
+    SDL_Quit();
+    free(p);
+}
+
+SDL_Renderer *platform_sdl_renderer(struct platform *p)
+{
+    return p->renderer;
+}
+
+const char *platform_renderer_name(struct platform *p)
+{
+    return p->renderer_name;
+}
+
+void platform_size(struct platform *p, int *w, int *h)
+{
+    if (SDL_GetRendererOutputSize(p->renderer, w, h) != 0)
+        SDL_GetWindowSize(p->window, w, h);
+}
+
+static bool translate(struct platform *p, const SDL_Event *e, struct platform_event *ev)
+{
+    *ev = (struct platform_event){PLATFORM_EVENT_NONE, ""};
+    if (e->type == p->wake_event) {
+        atomic_store(&p->wake_pending, false);
+        ev->kind = PLATFORM_EVENT_WAKE;
+        return true;
+    }
+    switch (e->type) {
+    case SDL_QUIT:
+        ev->kind = PLATFORM_EVENT_QUIT;
+        return true;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            ev->kind = PLATFORM_EVENT_RESIZED;
+            return true;
+        }
+        if (e->window.event == SDL_WINDOWEVENT_EXPOSED || e->window.event == SDL_WINDOWEVENT_RESTORED) {
+            ev->kind = PLATFORM_EVENT_EXPOSED;
+            return true;
+        }
+        return false;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        ev->kind = PLATFORM_EVENT_EXPOSED;
+        return true;
+    case SDL_KEYDOWN:
+        ev->kind = PLATFORM_EVENT_KEY;
+        snprintf(ev->key, sizeof ev->key, "%s", SDL_GetKeyName(e->key.keysym.sym));
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool platform_wait(struct platform *p, int64_t timeout_ms, struct platform_event *ev)
+{
+    SDL_Event e;
+    if (timeout_ms < 0)
+        timeout_ms = 0;
+    if (timeout_ms > 60000)
+        timeout_ms = 60000;
+    /* SDL_WaitEventTimeout sleeps in the OS until an event or the deadline: a static slide
+     * costs nothing. Events we do not care about just end the wait early. */
+    if (!SDL_WaitEventTimeout(&e, (int)timeout_ms))
+        return false;
+    return translate(p, &e, ev);
+}
+
+void platform_wake(struct platform *p)
+{
+    if (atomic_exchange(&p->wake_pending, true))
+        return;
+    SDL_Event e = {.type = p->wake_event};
+    if (SDL_PushEvent(&e) < 0)
+        atomic_store(&p->wake_pending, false);
+}
+
+void platform_present(struct platform *p)
+{
+    SDL_RenderPresent(p->renderer);
+}
+
+bool platform_screenshot(struct platform *p, const char *path, char *err, size_t errlen)
+{
+    int w, h;
+    platform_size(p, &w, &h);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    bool ok = false;
+    if (!s) {
+        snprintf(err, errlen, "%s", SDL_GetError());
+        return false;
+    }
+    if (SDL_RenderReadPixels(p->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
+        snprintf(err, errlen, "cannot read pixels: %s", SDL_GetError());
+    else if (IMG_SavePNG(s, path) != 0)
+        snprintf(err, errlen, "cannot write %s: %s", path, IMG_GetError());
+    else
+        ok = true;
+    SDL_FreeSurface(s);
+    return ok;
+}
+
+int64_t platform_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t platform_wall_s(void)
+{
+    return (int64_t)time(NULL);
+}

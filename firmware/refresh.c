@@ -1,0 +1,502 @@
+#define LOG_MODULE "refresh"
+#include "refresh.h"
+#include "disk.h"
+#include "feed_parse.h"
+#include "fetch.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CACHE_FEED_NAME "feed.json"
+#define MAX_IMAGES 600
+#define IMAGE_BUDGET ((size_t)192 << 20) /* decoded bytes a snapshot may hold */
+#define BACKOFF_CAP_S 300
+#define RETRY_AFTER_CAP_S 3600
+
+/* An image shared between the worker's last set and the snapshots it handed out. */
+struct image_ref {
+    char *url;
+    struct image *img; /* NULL: fetching or decoding failed (logged once) */
+    atomic_int refs;
+};
+
+struct image_set {
+    struct image_ref **refs;
+    size_t n;
+};
+
+static void ref_put(struct image_ref *r)
+{
+    if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        image_destroy(r->img);
+        free(r->url);
+        free(r);
+    }
+}
+
+static void image_set_destroy(struct image_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        ref_put(s->refs[i]);
+    free(s->refs);
+    free(s);
+}
+
+static struct image_ref *set_find(const struct image_set *s, const char *url)
+{
+    for (size_t i = 0; s && url && i < s->n; i++)
+        if (strcmp(s->refs[i]->url, url) == 0)
+            return s->refs[i];
+    return NULL;
+}
+
+const struct image *image_set_get(const struct image_set *set, const char *url)
+{
+    struct image_ref *r = set_find(set, url);
+    return r ? r->img : NULL;
+}
+
+void snapshot_destroy(struct snapshot *s)
+{
+    if (!s)
+        return;
+    feed_destroy(s->feed);
+    image_set_destroy(s->images);
+    free(s);
+}
+
+struct refresh {
+    struct refresh_options o; /* strings owned */
+    char *feed_url;           /* o.feed_url, writable for the resolver's context */
+    void (*notify)(void *ctx);
+    void *ctx;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stop;
+    struct snapshot *pending;
+    struct refresh_state state;
+
+    /* worker-only */
+    struct fetcher *fetcher;
+    struct image_set *last_images;
+    char *etag, *last_modified;
+    uint32_t last_hash;
+    bool have_hash;
+    int failures;
+    unsigned seed;
+};
+
+char *refresh_resolve_url(void *feed_url, const char *raw)
+{
+    char *abs = url_resolve(feed_url, raw);
+    if (!abs) {
+        log_warn("URL in the feed ignored: it cannot be resolved");
+        return NULL;
+    }
+    if (!url_media_allowed(feed_url, abs)) {
+        /* Logged without the URL's query, which may carry a signature. */
+        log_warn("URL in the feed not fetched: only http(s), or a file in the feed's own folder, "
+                 "may be fetched (%.*s...)",
+                 (int)strcspn(abs, "?#") > 60 ? 60 : (int)strcspn(abs, "?#"), abs);
+        free(abs);
+        return NULL;
+    }
+    return abs;
+}
+
+static void publish_state(struct refresh *r, const char *problem, struct snapshot *snap)
+{
+    pthread_mutex_lock(&r->lock);
+    r->state.attempted = true;
+    snprintf(r->state.problem, sizeof r->state.problem, "%s", problem ? problem : "");
+    if (snap) {
+        snapshot_destroy(r->pending);
+        r->pending = snap;
+        r->state.has_content = true;
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (r->notify)
+        r->notify(r->ctx);
+}
+
+static char *read_token(struct refresh *r)
+{
+    if (!r->o.token_file)
+        return xstrdup(r->o.token);
+    char err[160];
+    size_t len;
+    char *t = disk_read_file(r->o.token_file, 16384, &len, err, sizeof err);
+    if (!t) {
+        log_warn("token file %s: %s", r->o.token_file, err);
+        return xstrdup(r->o.token);
+    }
+    t[strcspn(t, "\r\n")] = '\0'; /* the first line is the token */
+    return t;
+}
+
+enum image_use { USE_AVATAR, USE_PHOTO };
+
+struct wanted {
+    const char *url;
+    enum image_use use;
+};
+
+static void want(struct wanted *w, size_t *n, const char *url, enum image_use use)
+{
+    if (!url)
+        return;
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(w[i].url, url) == 0) {
+            if (use > w[i].use)
+                w[i].use = use;
+            return;
+        }
+    }
+    if (*n < MAX_IMAGES)
+        w[(*n)++] = (struct wanted){url, use};
+}
+
+static struct image_ref *load_image(struct refresh *r, const struct wanted *w, const char *token)
+{
+    struct image_ref *ref = xcalloc(1, sizeof *ref);
+    ref->url = xstrdup(w->url);
+    atomic_init(&ref->refs, 1);
+    struct fetch_request req = {
+        .url = w->url,
+        .token = token,
+        .token_origin = r->o.feed_url,
+        .allow_file = strncmp(w->url, "file:", 5) == 0, /* already checked by the resolver */
+        .max_bytes = 16u << 20,
+        .user_agent = r->o.user_agent,
+        .ca_file = r->o.ca_file,
+    };
+    struct fetch_response resp = {0};
+    if (fetcher_get(r->fetcher, &req, &resp) != FETCH_OK) {
+        log_warn("image %s: %s", w->url, resp.error);
+        goto out;
+    }
+    struct image_limits lim = IMAGE_DEFAULT_LIMITS;
+    if (w->use == USE_AVATAR)
+        lim.max_w = lim.max_h = 512;
+    else
+        lim.max_w = lim.max_h = 1600;
+    char err[200];
+    ref->img = image_decode(resp.body, resp.len, &lim, err, sizeof err);
+    if (!ref->img)
+        log_warn("image %s: %s", w->url, err);
+out:
+    fetch_response_clear(&resp);
+    return ref;
+}
+
+/* The images a feed needs, sharing the ones the previous snapshot already has. */
+static struct image_set *load_images(struct refresh *r, const struct feed *f)
+{
+    struct wanted *w = xcalloc(MAX_IMAGES, sizeof *w);
+    size_t n = 0;
+    want(w, &n, f->community.logo_url, USE_AVATAR);
+    for (size_t i = 0; i < f->n_items; i++) {
+        const struct item *it = &f->items[i];
+        want(w, &n, it->image_url, USE_PHOTO);
+        want(w, &n, it->author.avatar_url, USE_AVATAR);
+        /* an introduction without a photo shows the avatar large */
+        want(w, &n, it->person.avatar_url, it->image_url ? USE_AVATAR : USE_PHOTO);
+        want(w, &n, it->from.avatar_url, USE_AVATAR);
+        for (size_t k = 0; k < it->n_to; k++)
+            want(w, &n, it->to[k].avatar_url, USE_AVATAR);
+    }
+    char *token = n ? read_token(r) : NULL;
+    struct image_set *set = xcalloc(1, sizeof *set);
+    set->refs = xcalloc(n ? n : 1, sizeof *set->refs);
+    size_t budget = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct image_ref *ref = set_find(r->last_images, w[i].url);
+        if (ref) {
+            atomic_fetch_add(&ref->refs, 1);
+        } else {
+            pthread_mutex_lock(&r->lock);
+            bool stop = r->stop;
+            pthread_mutex_unlock(&r->lock);
+            if (stop)
+                break;
+            ref = load_image(r, &w[i], token);
+        }
+        if (ref->img) {
+            size_t bytes = (size_t)image_width(ref->img) * (size_t)image_height(ref->img) * 4;
+            if (budget + bytes > IMAGE_BUDGET) {
+                log_warn("image %s skipped: the snapshot's image memory budget is used up", w[i].url);
+                ref_put(ref);
+                continue;
+            }
+            budget += bytes;
+        }
+        set->refs[set->n++] = ref;
+    }
+    if (token) {
+        memset(token, 0, strlen(token));
+        free(token);
+    }
+    free(w);
+    return set;
+}
+
+/* Hands a parsed feed over with its images; the worker keeps a reference to the images. */
+static void deliver(struct refresh *r, struct feed *f, bool from_cache)
+{
+    struct snapshot *s = xcalloc(1, sizeof *s);
+    s->feed = f;
+    s->images = load_images(r, f);
+    s->from_cache = from_cache;
+    image_set_destroy(r->last_images);
+    r->last_images = xcalloc(1, sizeof *r->last_images);
+    r->last_images->refs = xcalloc(s->images->n ? s->images->n : 1, sizeof(struct image_ref *));
+    for (size_t i = 0; i < s->images->n; i++) {
+        atomic_fetch_add(&s->images->refs[i]->refs, 1);
+        r->last_images->refs[r->last_images->n++] = s->images->refs[i];
+    }
+    log_info("%s: %zu items to show, %zu images", from_cache ? "cached feed" : "feed", f->n_items,
+             s->images->n);
+    publish_state(r, NULL, s);
+}
+
+static struct feed *parse(struct refresh *r, const char *body, size_t len, char *err, size_t errlen)
+{
+    struct feed_parse_opts opts = {
+        .max_bytes = r->o.max_feed_bytes,
+        .show_all_posts = r->o.show_all_posts,
+        .resolve_url = refresh_resolve_url,
+        .resolve_ctx = r->feed_url,
+    };
+    return feed_parse(body, len, &opts, NULL, err, errlen);
+}
+
+static char *cache_path(const struct refresh *r)
+{
+    return r->o.cache_dir ? xasprintf("%s/%s", r->o.cache_dir, CACHE_FEED_NAME) : NULL;
+}
+
+static void load_cache(struct refresh *r)
+{
+    char *path = cache_path(r);
+    char err[256];
+    size_t len;
+    char *body = path ? disk_read_file(path, r->o.max_feed_bytes, &len, err, sizeof err) : NULL;
+    if (body) {
+        struct feed *f = parse(r, body, len, err, sizeof err);
+        if (f)
+            deliver(r, f, true);
+        else
+            log_warn("cached feed %s ignored: %s", path, err);
+    }
+    free(body);
+    free(path);
+}
+
+/* The visible part of the feed only: a closed group's item never reaches the disk. */
+static void store_cache(struct refresh *r, const struct feed *f)
+{
+    char *path = cache_path(r);
+    char err[256];
+    if (!path)
+        return;
+    char *json = feed_serialize(f);
+    if (!disk_mkdirs(r->o.cache_dir, err, sizeof err) ||
+        !disk_write_atomic(path, json, strlen(json), err, sizeof err))
+        log_warn("cache: %s", err);
+    free(json);
+    free(path);
+}
+
+static void remember(char **slot, const char *v)
+{
+    free(*slot);
+    *slot = xstrdup(v);
+}
+
+/* One poll. Returns the seconds to wait before the next. */
+static int poll_once(struct refresh *r)
+{
+    char *token = read_token(r);
+    struct fetch_request req = {
+        .url = r->o.feed_url,
+        .token = token,
+        .token_origin = r->o.feed_url,
+        .allow_file = true,
+        .if_none_match = r->etag,
+        .if_modified_since = r->last_modified,
+        .max_bytes = r->o.max_feed_bytes,
+        .user_agent = r->o.user_agent,
+        .ca_file = r->o.ca_file,
+    };
+    struct fetch_response resp = {0};
+    enum fetch_result res = fetcher_get(r->fetcher, &req, &resp);
+    if (token) {
+        memset(token, 0, strlen(token));
+        free(token);
+    }
+    int wait = r->o.interval_s;
+    char problem[256] = "";
+    if (res == FETCH_OK) {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < resp.len; i++)
+            h = (h ^ (unsigned char)resp.body[i]) * 16777619u;
+        char err[200];
+        if (r->have_hash && h == r->last_hash) {
+            log_debug("feed unchanged");
+        } else {
+            struct feed *f = parse(r, resp.body, resp.len, err, sizeof err);
+            if (!f) {
+                snprintf(problem, sizeof problem, "feed unusable: %s", err);
+            } else {
+                if (f->refresh_after_s > wait)
+                    wait = f->refresh_after_s;
+                store_cache(r, f);
+                deliver(r, f, false);
+                r->last_hash = h;
+                r->have_hash = true;
+                remember(&r->etag, resp.etag);
+                remember(&r->last_modified, resp.last_modified);
+            }
+        }
+    } else if (res != FETCH_NOT_MODIFIED) {
+        snprintf(problem, sizeof problem, "%s", resp.error[0] ? resp.error : fetch_result_name(res));
+    }
+    if (problem[0]) {
+        r->failures++;
+        log_warn("%s (attempt %d)", problem, r->failures);
+        /* Exponential back-off from the poll interval, capped; Retry-After wins when given. */
+        int backoff = r->o.interval_s;
+        for (int i = 1; i < r->failures && backoff < BACKOFF_CAP_S; i++)
+            backoff *= 2;
+        wait = backoff < BACKOFF_CAP_S ? backoff : BACKOFF_CAP_S;
+        if (resp.retry_after_s > 0)
+            wait = resp.retry_after_s < RETRY_AFTER_CAP_S ? (int)resp.retry_after_s : RETRY_AFTER_CAP_S;
+        publish_state(r, problem, NULL);
+    } else {
+        r->failures = 0;
+        publish_state(r, NULL, NULL);
+    }
+    fetch_response_clear(&resp);
+    /* Jitter of up to a tenth, so a building full of screens does not poll in step. */
+    int jitter = wait / 10 > 0 ? (int)(rand_r(&r->seed) % (unsigned)(wait / 10 + 1)) : 0;
+    return wait + jitter;
+}
+
+static void *worker(void *arg)
+{
+    struct refresh *r = arg;
+    load_cache(r);
+    for (;;) {
+        int wait_s = poll_once(r);
+        if (r->o.once)
+            break;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += wait_s;
+        pthread_mutex_lock(&r->lock);
+        while (!r->stop && pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT) {
+        }
+        bool stop = r->stop;
+        pthread_mutex_unlock(&r->lock);
+        if (stop)
+            break;
+    }
+    image_thread_cleanup();
+    return NULL;
+}
+
+static void options_copy(struct refresh_options *d, const struct refresh_options *s)
+{
+    *d = *s;
+    d->feed_url = xstrdup(s->feed_url);
+    d->token = xstrdup(s->token);
+    d->token_file = xstrdup(s->token_file);
+    d->ca_file = xstrdup(s->ca_file);
+    d->cache_dir = xstrdup(s->cache_dir);
+    d->user_agent = xstrdup(s->user_agent);
+}
+
+static void options_free(struct refresh_options *o)
+{
+    if (o->token)
+        memset((char *)o->token, 0, strlen(o->token));
+    free((char *)o->feed_url);
+    free((char *)o->token);
+    free((char *)o->token_file);
+    free((char *)o->ca_file);
+    free((char *)o->cache_dir);
+    free((char *)o->user_agent);
+}
+
+struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(void *ctx), void *ctx)
+{
+    struct refresh *r = xcalloc(1, sizeof *r);
+    options_copy(&r->o, o);
+    r->feed_url = (char *)r->o.feed_url;
+    if (r->o.interval_s < 1)
+        r->o.interval_s = 60;
+    r->notify = notify;
+    r->ctx = ctx;
+    r->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->wake, NULL);
+    r->fetcher = fetcher_create();
+    int err = r->fetcher ? pthread_create(&r->thread, NULL, worker, r) : -1;
+    if (err != 0) {
+        log_error("cannot start the fetch worker: %s", err > 0 ? strerror(err) : "no curl handle");
+        fetcher_destroy(r->fetcher);
+        pthread_mutex_destroy(&r->lock);
+        pthread_cond_destroy(&r->wake);
+        options_free(&r->o);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+struct snapshot *refresh_take(struct refresh *r)
+{
+    pthread_mutex_lock(&r->lock);
+    struct snapshot *s = r->pending;
+    r->pending = NULL;
+    pthread_mutex_unlock(&r->lock);
+    return s;
+}
+
+void refresh_get_state(struct refresh *r, struct refresh_state *out)
+{
+    pthread_mutex_lock(&r->lock);
+    *out = r->state;
+    pthread_mutex_unlock(&r->lock);
+}
+
+void refresh_stop(struct refresh *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->stop = true;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    pthread_join(r->thread, NULL);
+    snapshot_destroy(r->pending);
+    image_set_destroy(r->last_images);
+    fetcher_destroy(r->fetcher);
+    free(r->etag);
+    free(r->last_modified);
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->wake);
+    options_free(&r->o);
+    free(r);
+}

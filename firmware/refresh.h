@@ -1,0 +1,69 @@
+/* refresh: the fetch worker. A thread that polls the feed, parses it, fetches and decodes its
+ * images and writes the last good feed to the cache, then hands a finished snapshot to the main
+ * loop. The render path never waits on the network or the disk. */
+#ifndef PRIKBORD_REFRESH_H
+#define PRIKBORD_REFRESH_H
+
+#include "image.h"
+#include "model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct refresh_options {
+    const char *feed_url;   /* absolute URL (file: allowed for this one) */
+    const char *token;      /* bearer token or NULL; never logged */
+    const char *token_file; /* re-read before each request; wins over token */
+    const char *ca_file;
+    const char *cache_dir;  /* NULL: no cache */
+    int interval_s;         /* poll period; the feed's refresh_after_s may lengthen it */
+    size_t max_feed_bytes;
+    bool show_all_posts;
+    const char *user_agent;
+    bool once;              /* one attempt, then the thread ends (headless runs) */
+};
+
+/* Decoded images of a snapshot, by absolute URL. */
+struct image_set;
+
+/* What the worker hands over: content that passed the visibility rules, with its images. */
+struct snapshot {
+    struct feed *feed;          /* owned */
+    struct image_set *images;   /* owned */
+    bool from_cache;            /* the last good content from disk, not (yet) from the server */
+};
+void snapshot_destroy(struct snapshot *s); /* NULL-safe */
+
+/* The decoded image for url in the set, or NULL. Borrowed; valid while the set lives. */
+const struct image *image_set_get(const struct image_set *set, const char *url);
+
+/* What the worker last saw, for the status slide and the logs. */
+struct refresh_state {
+    bool attempted;       /* at least one fetch has finished (either way) */
+    bool has_content;     /* a snapshot was produced at some point */
+    char problem[256];    /* "" when the last attempt went well */
+};
+
+struct refresh;
+
+/* Starts the worker; notify(ctx) is called from the worker thread (keep it thread-safe and
+ * short, e.g. push an event) whenever a snapshot or a state change is ready. Options' strings
+ * are copied. Returns NULL (logged) when the thread cannot start. */
+struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(void *ctx),
+                              void *ctx);
+
+/* The newest snapshot not yet taken (older ones are dropped), or NULL. Caller owns it. */
+struct snapshot *refresh_take(struct refresh *r);
+
+/* A copy of the worker's state. */
+void refresh_get_state(struct refresh *r, struct refresh_state *out);
+
+/* Stops the worker (interrupting its wait, not a transfer in progress, which ends within the
+ * fetch time-outs) and frees everything. NULL-safe. */
+void refresh_stop(struct refresh *r);
+
+/* Turns a URL found in the feed at feed_url into the absolute URL that may be fetched, or
+ * NULL (logged) when it may not: for feed_parse's resolve_url. ctx is the feed URL. */
+char *refresh_resolve_url(void *feed_url, const char *raw);
+
+#endif

@@ -1,0 +1,340 @@
+#define LOG_MODULE "render"
+#include "render_sdl.h"
+#include "image_sdl.h"
+#include "log.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHED 4 /* textures kept: the header and the slides of a crossfade, plus one spare */
+
+struct cached {
+    uint64_t key;
+    SDL_Texture *tex;
+    int w, h;
+    unsigned long last_use;
+};
+
+struct renderer {
+    SDL_Renderer *r;
+    struct fonts *fonts;
+    struct cached cache[CACHED];
+    unsigned long clock;
+    SDL_Texture *circle; /* white anti-aliased disc; corners of rounded shapes are cut from it */
+    int circle_d;
+};
+
+struct renderer *renderer_create(SDL_Renderer *r, struct fonts *fonts)
+{
+    struct renderer *rd = xcalloc(1, sizeof *rd);
+    rd->r = r;
+    rd->fonts = fonts;
+    return rd;
+}
+
+void renderer_flush(struct renderer *rd)
+{
+    for (int i = 0; i < CACHED; i++) {
+        if (rd->cache[i].tex)
+            SDL_DestroyTexture(rd->cache[i].tex);
+        rd->cache[i] = (struct cached){0};
+    }
+    if (rd->circle)
+        SDL_DestroyTexture(rd->circle);
+    rd->circle = NULL;
+    rd->circle_d = 0;
+}
+
+void renderer_destroy(struct renderer *rd)
+{
+    if (!rd)
+        return;
+    renderer_flush(rd);
+    free(rd);
+}
+
+/* Coverage of a pixel centre by a disc, anti-aliased over one pixel. */
+static uint8_t disc_alpha(double dx, double dy, double radius)
+{
+    double d = sqrt(dx * dx + dy * dy);
+    double a = radius - d + 0.5;
+    return a <= 0 ? 0 : a >= 1 ? 255 : (uint8_t)(a * 255);
+}
+
+/* A white disc of diameter d in a texture, made once per size class. */
+static SDL_Texture *circle_texture(struct renderer *rd, int d)
+{
+    if (rd->circle && rd->circle_d == d)
+        return rd->circle;
+    if (rd->circle)
+        SDL_DestroyTexture(rd->circle);
+    rd->circle = NULL;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, d, d, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return NULL;
+    double r = d / 2.0;
+    for (int y = 0; y < d; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
+        for (int x = 0; x < d; x++)
+            row[x] = ((uint32_t)disc_alpha(x + 0.5 - r, y + 0.5 - r, r) << 24) | 0xFFFFFFu;
+    }
+    rd->circle = SDL_CreateTextureFromSurface(rd->r, s);
+    SDL_FreeSurface(s);
+    if (rd->circle) {
+        SDL_SetTextureBlendMode(rd->circle, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureScaleMode(rd->circle, SDL_ScaleModeLinear);
+        rd->circle_d = d;
+    }
+    return rd->circle;
+}
+
+/* A filled rectangle with rounded corners: the four corners come from the disc texture, the
+ * rest is plain rectangles. */
+static void fill_rounded(struct renderer *rd, struct rect r, int radius, struct rgba c)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    int rad = radius;
+    if (rad * 2 > r.w)
+        rad = r.w / 2;
+    if (rad * 2 > r.h)
+        rad = r.h / 2;
+    SDL_SetRenderDrawBlendMode(rd->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(rd->r, c.r, c.g, c.b, c.a);
+    if (rad <= 0) {
+        SDL_RenderFillRect(rd->r, &(SDL_Rect){r.x, r.y, r.w, r.h});
+        return;
+    }
+    SDL_RenderFillRect(rd->r, &(SDL_Rect){r.x + rad, r.y, r.w - 2 * rad, r.h});
+    SDL_RenderFillRect(rd->r, &(SDL_Rect){r.x, r.y + rad, rad, r.h - 2 * rad});
+    SDL_RenderFillRect(rd->r, &(SDL_Rect){r.x + r.w - rad, r.y + rad, rad, r.h - 2 * rad});
+    SDL_Texture *disc = circle_texture(rd, rad * 2);
+    if (!disc)
+        return;
+    SDL_SetTextureColorMod(disc, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(disc, c.a);
+    const SDL_Rect src[4] = {{0, 0, rad, rad}, {rad, 0, rad, rad}, {0, rad, rad, rad}, {rad, rad, rad, rad}};
+    const SDL_Rect dst[4] = {{r.x, r.y, rad, rad},
+                             {r.x + r.w - rad, r.y, rad, rad},
+                             {r.x, r.y + r.h - rad, rad, rad},
+                             {r.x + r.w - rad, r.y + r.h - rad, rad, rad}};
+    for (int i = 0; i < 4; i++)
+        SDL_RenderCopy(rd->r, disc, &src[i], &dst[i]);
+}
+
+static void draw_text(struct renderer *rd, const struct draw_op *op)
+{
+    const struct text_block *b = op->text;
+    SDL_Color c = {op->color.r, op->color.g, op->color.b, op->color.a};
+    for (size_t i = 0; i < b->n_lines; i++) {
+        const struct text_line *l = &b->lines[i];
+        int x = op->r.x;
+        if (op->align == ALIGN_CENTER)
+            x += (op->r.w - l->width) / 2;
+        else if (op->align == ALIGN_RIGHT)
+            x += op->r.w - l->width;
+        int top = op->r.y + (int)i * b->line_height;
+        int baseline = top + fonts_line_ascent(rd->fonts, b->face, b->px);
+        for (size_t k = 0; k < l->n_runs; k++) {
+            const struct text_run *run = &l->runs[k];
+            int ascent = 0;
+            SDL_Surface *s = fonts_render(rd->fonts, run->face, b->px, l->s + run->start,
+                                          run->len, c, &ascent);
+            if (!s)
+                continue;
+            SDL_Texture *t = SDL_CreateTextureFromSurface(rd->r, s);
+            if (t) {
+                SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+                SDL_RenderCopy(rd->r, t, NULL, &(SDL_Rect){x + run->x, baseline - ascent, s->w, s->h});
+                SDL_DestroyTexture(t);
+            }
+            SDL_FreeSurface(s);
+        }
+    }
+}
+
+/* Crops src to the aspect of w x h around its centre ("cover"), scales it smoothly to w x h,
+ * and rounds the corners with an anti-aliased mask. Caller frees the result. */
+static SDL_Surface *cover_surface(SDL_Surface *src, int w, int h, int radius)
+{
+    SDL_Surface *in = SDL_ConvertSurfaceFormat(src, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!in || !out) {
+        SDL_FreeSurface(in);
+        SDL_FreeSurface(out);
+        return NULL;
+    }
+    double sa = (double)in->w / in->h, da = (double)w / h;
+    SDL_Rect crop = {0, 0, in->w, in->h};
+    if (sa > da) {
+        crop.w = (int)(in->h * da + 0.5);
+        crop.x = (in->w - crop.w) / 2;
+    } else {
+        crop.h = (int)(in->w / da + 0.5);
+        crop.y = (in->h - crop.h) / 3; /* faces sit in the upper part of a portrait */
+    }
+    if (crop.w < 1)
+        crop.w = 1;
+    if (crop.h < 1)
+        crop.h = 1;
+    SDL_Surface *cropped = image_scale_surface(in, &crop, w, h);
+    SDL_FreeSurface(in);
+    if (!cropped) {
+        SDL_FreeSurface(out);
+        return NULL;
+    }
+    SDL_FreeSurface(out);
+    out = cropped;
+    if (radius > 0) {
+        if (radius * 2 > w)
+            radius = w / 2;
+        if (radius * 2 > h)
+            radius = h / 2;
+        SDL_LockSurface(out);
+        for (int y = 0; y < h; y++) {
+            uint32_t *row = (uint32_t *)((uint8_t *)out->pixels + y * out->pitch);
+            double cy = y + 0.5 < radius ? radius : y + 0.5 > h - radius ? h - radius : -1;
+            if (cy < 0)
+                continue;
+            for (int x = 0; x < w; x++) {
+                double cx = x + 0.5 < radius ? radius : x + 0.5 > w - radius ? w - radius : -1;
+                if (cx < 0)
+                    continue;
+                uint32_t a = disc_alpha(x + 0.5 - cx, y + 0.5 - cy, radius);
+                uint32_t pa = row[x] >> 24;
+                row[x] = (row[x] & 0xFFFFFFu) | ((pa * a / 255) << 24);
+            }
+        }
+        SDL_UnlockSurface(out);
+    }
+    return out;
+}
+
+static void draw_image(struct renderer *rd, const struct draw_op *op, render_image_fn lookup,
+                       void *ctx)
+{
+    SDL_Surface *src = lookup ? lookup(ctx, op->url) : NULL;
+    SDL_Surface *s = src && op->r.w > 0 && op->r.h > 0 ? cover_surface(src, op->r.w, op->r.h, op->radius) : NULL;
+    if (!s) {
+        /* Decoded a moment ago, gone now (or a scaling failure): a quiet neutral shape. */
+        fill_rounded(rd, op->r, op->radius, (struct rgba){200, 200, 200, 255});
+        return;
+    }
+    SDL_Texture *t = SDL_CreateTextureFromSurface(rd->r, s);
+    if (t) {
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+        SDL_RenderCopy(rd->r, t, NULL, &(SDL_Rect){op->r.x, op->r.y, op->r.w, op->r.h});
+        SDL_DestroyTexture(t);
+    }
+    SDL_FreeSurface(s);
+}
+
+static void execute(struct renderer *rd, const struct draw_list *d, render_image_fn lookup, void *ctx)
+{
+    SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(rd->r, d->clear.r, d->clear.g, d->clear.b, 255);
+    SDL_RenderClear(rd->r);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct draw_op *op = &d->ops[i];
+        switch (op->kind) {
+        case DRAW_RECT:
+            fill_rounded(rd, op->r, op->radius, op->color);
+            break;
+        case DRAW_TEXT:
+            draw_text(rd, op);
+            break;
+        case DRAW_IMAGE:
+            draw_image(rd, op, lookup, ctx);
+            break;
+        case DRAW_KIND_COUNT:
+            break;
+        }
+    }
+}
+
+/* The texture holding draw list d under key, rendering it first if it is not cached. */
+static SDL_Texture *texture_for(struct renderer *rd, const struct draw_list *d, uint64_t key,
+                                int w, int h, render_image_fn lookup, void *ctx)
+{
+    rd->clock++;
+    int slot = 0;
+    for (int i = 0; i < CACHED; i++) {
+        if (rd->cache[i].tex && rd->cache[i].key == key && rd->cache[i].w == w && rd->cache[i].h == h) {
+            rd->cache[i].last_use = rd->clock;
+            return rd->cache[i].tex;
+        }
+        if (rd->cache[i].last_use < rd->cache[slot].last_use)
+            slot = i;
+    }
+    struct cached *c = &rd->cache[slot];
+    if (c->tex && (c->w != w || c->h != h)) {
+        SDL_DestroyTexture(c->tex);
+        c->tex = NULL;
+    }
+    if (!c->tex) {
+        c->tex = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        if (!c->tex) {
+            log_error("cannot create a %dx%d texture: %s", w, h, SDL_GetError());
+            *c = (struct cached){0};
+            return NULL;
+        }
+    }
+    c->key = key;
+    c->w = w;
+    c->h = h;
+    c->last_use = rd->clock;
+    SDL_Texture *old = SDL_GetRenderTarget(rd->r);
+    if (SDL_SetRenderTarget(rd->r, c->tex) != 0) {
+        log_error("cannot draw into a texture: %s", SDL_GetError());
+        SDL_DestroyTexture(c->tex);
+        *c = (struct cached){0};
+        return NULL;
+    }
+    Uint32 t0 = SDL_GetTicks();
+    execute(rd, d, lookup, ctx);
+    SDL_SetRenderTarget(rd->r, old);
+    log_debug("draw list %llu rendered in %u ms", (unsigned long long)key, SDL_GetTicks() - t0);
+    return c->tex;
+}
+
+bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup, void *ctx)
+{
+    int w, h;
+    if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0)
+        return false;
+    SDL_Rect header = {0, 0, w, 0};
+    if (f->header && f->header->n > 0) {
+        const struct rect hr = f->header->ops[0].r; /* the band is the first op */
+        header = (SDL_Rect){hr.x, hr.y, hr.w, hr.h};
+    }
+    /* Keep the textures of this frame from evicting each other: render all first. */
+    SDL_Texture *to = f->to ? texture_for(rd, f->to, f->to_key, w, h, lookup, ctx) : NULL;
+    SDL_Texture *from = f->from ? texture_for(rd, f->from, f->from_key, w, h, lookup, ctx) : NULL;
+    /* The header texture only needs to reach down to the band's bottom edge. */
+    SDL_Texture *head = f->header && header.h > 0
+                            ? texture_for(rd, f->header, f->header_key, w, header.y + header.h, lookup, ctx)
+                            : NULL;
+    if (f->to && !to)
+        return false;
+
+    SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 255);
+    SDL_RenderClear(rd->r);
+    /* Slides are copied below the header only: the band never takes part in the fade. */
+    SDL_Rect body = {0, header.y + header.h, w, h - (header.y + header.h)};
+    if (from) {
+        SDL_SetTextureBlendMode(from, SDL_BLENDMODE_NONE);
+        SDL_RenderCopy(rd->r, from, &body, &body);
+    }
+    if (to) {
+        SDL_SetTextureBlendMode(to, from ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
+        SDL_SetTextureAlphaMod(to, from ? (Uint8)lroundf(f->t * 255.0f) : 255);
+        SDL_RenderCopy(rd->r, to, &body, &body);
+    }
+    if (head) {
+        SDL_SetTextureBlendMode(head, SDL_BLENDMODE_NONE);
+        SDL_RenderCopy(rd->r, head, &header, &header);
+    }
+    return true;
+}

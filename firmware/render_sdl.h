@@ -1,0 +1,30 @@
+/* render_sdl: executes draw lists with SDL_Renderer and SDL_ttf. Each slide and the header are
+ * drawn once into a texture (keyed by the app's draw-list keys); a frame is then a couple of
+ * texture copies, so a static screen and the crossfade never call SDL_ttf. */
+#ifndef PRIKBORD_RENDER_SDL_H
+#define PRIKBORD_RENDER_SDL_H
+
+#include "app.h"
+#include "fonts.h"
+
+#include <SDL.h>
+
+struct renderer;
+
+/* Looks up the decoded picture for a URL; NULL when there is none. The surface is borrowed. */
+typedef SDL_Surface *(*render_image_fn)(void *ctx, const char *url);
+
+/* r and fonts are borrowed and must outlive the renderer. */
+struct renderer *renderer_create(SDL_Renderer *r, struct fonts *fonts);
+void renderer_destroy(struct renderer *rd); /* NULL-safe */
+
+/* Draws a frame into the current target (not presented). Draw lists not yet in a texture are
+ * rendered first, with images from lookup(ctx, url). Returns false (logged) on an SDL error;
+ * the next call tries again. */
+bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup,
+                   void *ctx);
+
+/* Drops cached textures (after a resize or a renderer reset). */
+void renderer_flush(struct renderer *rd);
+
+#endif
