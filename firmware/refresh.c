@@ -115,11 +115,14 @@ char *refresh_resolve_url(void *feed_url, const char *raw)
     return abs;
 }
 
-static void publish_state(struct refresh *r, const char *problem, struct snapshot *snap)
+/* Hands over a snapshot (may be NULL) and, after a poll (attempt), its outcome. */
+static void publish(struct refresh *r, struct snapshot *snap, bool attempt, const char *problem)
 {
     pthread_mutex_lock(&r->lock);
-    r->state.attempted = true;
-    snprintf(r->state.problem, sizeof r->state.problem, "%s", problem ? problem : "");
+    if (attempt) {
+        r->state.attempted = true;
+        snprintf(r->state.problem, sizeof r->state.problem, "%s", problem ? problem : "");
+    }
     if (snap) {
         snapshot_destroy(r->pending);
         r->pending = snap;
@@ -267,7 +270,7 @@ static void deliver(struct refresh *r, struct feed *f, bool from_cache)
     }
     log_info("%s: %zu items to show, %zu images", from_cache ? "cached feed" : "feed", f->n_items,
              s->images->n);
-    publish_state(r, NULL, s);
+    publish(r, s, false, NULL);
 }
 
 static struct feed *parse(struct refresh *r, const char *body, size_t len, char *err, size_t errlen)
@@ -382,10 +385,10 @@ static int poll_once(struct refresh *r)
         wait = backoff < BACKOFF_CAP_S ? backoff : BACKOFF_CAP_S;
         if (resp.retry_after_s > 0)
             wait = resp.retry_after_s < RETRY_AFTER_CAP_S ? (int)resp.retry_after_s : RETRY_AFTER_CAP_S;
-        publish_state(r, problem, NULL);
+        publish(r, NULL, true, problem);
     } else {
         r->failures = 0;
-        publish_state(r, NULL, NULL);
+        publish(r, NULL, true, NULL);
     }
     fetch_response_clear(&resp);
     /* Jitter of up to a tenth, so a building full of screens does not poll in step. */

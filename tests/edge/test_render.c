@@ -1,0 +1,274 @@
+/* Render tests on SDL's offscreen driver: real pixels from the real renderer. */
+#include "app.h"
+#include "feed_parse.h"
+#include "fonts.h"
+#include "image.h"
+#include "layout.h"
+#include "platform_sdl.h"
+#include "render_sdl.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define W 1280
+#define H 720
+
+struct fixture {
+    struct platform *platform;
+    struct fonts *fonts;
+    struct layout *layout;
+    struct renderer *renderer;
+};
+
+static struct fixture fx;
+
+static int setup(void **state)
+{
+    (void)state;
+    char err[256];
+    struct platform_options po = {.headless = true, .w = W, .h = H};
+    fx.platform = platform_create(&po, err, sizeof err);
+    if (!fx.platform) {
+        fprintf(stderr, "platform: %s\n", err);
+        return -1;
+    }
+    image_global_init();
+    fx.layout = layout_builtin();
+    fx.fonts = fonts_create(fx.layout->font, err, sizeof err);
+    if (!fx.fonts) {
+        fprintf(stderr, "fonts: %s\n", err);
+        return -1;
+    }
+    fx.renderer = renderer_create(platform_sdl_renderer(fx.platform), fx.fonts);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    renderer_destroy(fx.renderer);
+    fonts_destroy(fx.fonts);
+    layout_destroy(fx.layout);
+    image_global_cleanup();
+    platform_destroy(fx.platform);
+    return 0;
+}
+
+static struct feed *parse(const char *json)
+{
+    char err[200];
+    struct feed *f = feed_parse(json, strlen(json), NULL, NULL, err, sizeof err);
+    if (!f)
+        fail_msg("feed: %s", err);
+    return f;
+}
+
+/* Draws the first slide of a feed and returns the pixels (ARGB8888, W*H), caller frees. */
+static uint32_t *render_feed(const char *json, struct app_options *opts)
+{
+    struct app_options o = {.slide_ms = 10000, .max_slide_ms = 30000, .transition_ms = 0,
+                            .max_fps = 30, .lang = LANG_EN, .clock_24h = true};
+    if (opts)
+        o = *opts;
+    struct app *a = app_create(&o, fx.layout, fonts_metrics(fx.fonts), W, H);
+    if (json)
+        app_set_feed(a, parse(json), NULL, NULL);
+    struct tm local = {.tm_hour = 9, .tm_min = 41, .tm_wday = 4, .tm_mday = 26, .tm_mon = 10};
+    app_show_next(a, 1000, 1795000000);
+    app_tick(a, 1000, 1795000000, &local);
+    struct app_frame fr;
+    app_frame(a, &fr);
+    assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    uint32_t *px = xmalloc((size_t)W * H * 4);
+    assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
+                                          SDL_PIXELFORMAT_ARGB8888, px, W * 4), 0);
+    app_destroy(a);
+    return px;
+}
+
+static struct rgba pixel(const uint32_t *px, int x, int y)
+{
+    uint32_t v = px[y * W + x];
+    return (struct rgba){(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v, 255};
+}
+
+static bool near(struct rgba a, struct rgba b, int tol)
+{
+    return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
+}
+
+static int count_near(const uint32_t *px, struct rect r, struct rgba c, int tol)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++)
+            n += near(pixel(px, x, y), c, tol);
+    return n;
+}
+
+static struct rect region_px(enum slide_kind k, enum region_id id)
+{
+    struct frect f = fx.layout->slides[k][id].rect;
+    return (struct rect){(int)(f.x * W + 0.5f), (int)(f.y * H + 0.5f), (int)(f.w * W + 0.5f),
+                         (int)(f.h * H + 0.5f)};
+}
+
+static const char *POST =
+    "{\"version\":1,\"community\":{\"name\":\"Render Test\"},\"items\":[{\"id\":\"p1\",\"type\":\"post\","
+    "\"group\":{\"id\":\"g\",\"name\":\"All\",\"visibility\":\"open\"},\"published_at\":\"2026-11-20T09:00:00Z\","
+    "\"highlighted\":true,\"author\":{\"name\":\"Zoë van den Berg\",\"role\":\"HR\"},"
+    "\"title\":\"A title that is drawn\",\"body\":\"Some body text.\"}]}";
+
+static void test_slide_is_not_blank(void **state)
+{
+    (void)state;
+    uint32_t *px = render_feed(POST, NULL);
+    /* the header band, the card, and dark text on it */
+    assert_true(near(pixel(px, 5, 5), fx.layout->colors[COL_HEADER_BACKGROUND], 2));
+    struct rect card = region_px(SLIDE_POST, REG_CARD);
+    assert_true(near(pixel(px, card.x + card.w / 2, card.y + card.h - 20), fx.layout->colors[COL_SURFACE], 2));
+    int ink = count_near(px, region_px(SLIDE_POST, REG_TITLE), fx.layout->colors[COL_TEXT], 40);
+    assert_true(ink > 500);
+    /* header text: white pixels in the title region of the band */
+    struct rect band = {0, 0, W / 2, (int)(fx.layout->header.h * H)};
+    assert_true(count_near(px, band, fx.layout->colors[COL_HEADER_TEXT], 30) > 100);
+    free(px);
+}
+
+static void test_avatar_placeholder_where_layout_says(void **state)
+{
+    (void)state;
+    uint32_t *px = render_feed(POST, NULL);
+    struct rect r = region_px(SLIDE_POST, REG_AVATAR);
+    int s = r.w < r.h ? r.w : r.h;
+    int cx = r.x + s / 2, cy = r.y + (r.h - s) / 2 + s / 2;
+    struct rgba want = layout_name_color("Zoë van den Berg");
+    /* inside the circle, left of the initials: the name's colour */
+    assert_true(near(pixel(px, cx - s * 3 / 8, cy), want, 6));
+    /* the initials are white-ish and in the middle */
+    struct rect mid = {cx - s / 4, cy - s / 4, s / 2, s / 2};
+    assert_true(count_near(px, mid, (struct rgba){255, 255, 255, 255}, 30) > 20);
+    /* just outside the circle's corner: the card, not the placeholder */
+    assert_true(near(pixel(px, r.x + 1, r.y + (r.h - s) / 2 + 1), fx.layout->colors[COL_SURFACE], 10));
+    free(px);
+}
+
+static void test_status_slide_without_feed(void **state)
+{
+    (void)state;
+    uint32_t *px = render_feed(NULL, NULL);
+    int ink = count_near(px, region_px(SLIDE_STATUS, REG_TITLE), fx.layout->colors[COL_TEXT], 40);
+    assert_true(ink > 300);
+    free(px);
+}
+
+static void test_crossfade_mixes(void **state)
+{
+    (void)state;
+    struct app_options o = {.slide_ms = 1000, .max_slide_ms = 1000, .transition_ms = 1000,
+                            .max_fps = 30, .lang = LANG_EN, .clock_24h = true};
+    static const char *TWO =
+        "{\"version\":1,\"items\":["
+        "{\"id\":\"a\",\"type\":\"shoutout\",\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-20T09:00:00Z\","
+        "\"from\":{\"name\":\"A\"},\"to\":[{\"name\":\"B\"}],\"message\":\"Thanks\"},"
+        "{\"id\":\"b\",\"type\":\"introduction\",\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-21T09:00:00Z\","
+        "\"person\":{\"name\":\"C D\"},\"body\":\"Hello\"}]}";
+    struct app *a = app_create(&o, fx.layout, fonts_metrics(fx.fonts), W, H);
+    app_set_feed(a, parse(TWO), NULL, NULL);
+    struct tm local = {.tm_hour = 9};
+    app_tick(a, 0, 1795000000, &local);    /* the first slide appears (nothing to fade from) */
+    app_tick(a, 1000, 1795000000, &local); /* its time is up: the second fades in */
+    app_tick(a, 1500, 1795000000, &local); /* half way */
+    struct app_frame fr;
+    app_frame(a, &fr);
+    assert_non_null(fr.from);
+    assert_true(fr.t > 0.3f && fr.t < 0.7f);
+    assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    app_destroy(a);
+}
+
+/* Every naughty string as a name, title and message: drawn, or refused, never a crash. */
+static void test_naughty_strings_render(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/corpora/naughty-strings/blns.json", getenv("PRIKBORD_SHARED_DIR"));
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        skip();
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    cJSON *list = cJSON_Parse(buf);
+    assert_non_null(list);
+    cJSON *feed = cJSON_CreateObject();
+    cJSON_AddNumberToObject(feed, "version", 1);
+    cJSON *items = cJSON_AddArrayToObject(feed, "items");
+    int i = 0;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, list)
+    {
+        char id[32];
+        snprintf(id, sizeof id, "n%d", i++);
+        cJSON *it = cJSON_CreateObject();
+        cJSON_AddStringToObject(it, "id", id);
+        cJSON_AddStringToObject(it, "type", "shoutout");
+        cJSON *g = cJSON_AddObjectToObject(it, "group");
+        cJSON_AddStringToObject(g, "visibility", "open");
+        cJSON_AddStringToObject(it, "published_at", "2026-11-20T09:00:00Z");
+        cJSON *from = cJSON_AddObjectToObject(it, "from");
+        cJSON_AddStringToObject(from, "name", s->valuestring);
+        cJSON_AddStringToObject(from, "role", s->valuestring);
+        cJSON *to = cJSON_AddArrayToObject(it, "to");
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "name", s->valuestring);
+        cJSON_AddItemToArray(to, p);
+        cJSON_AddStringToObject(it, "message", s->valuestring);
+        cJSON_AddStringToObject(it, "badge", s->valuestring);
+        cJSON_AddItemToArray(items, it);
+    }
+    char *json = cJSON_PrintUnformatted(feed);
+    cJSON_Delete(feed);
+    cJSON_Delete(list);
+    char err[200];
+    struct feed *f = feed_parse(json, strlen(json), NULL, NULL, err, sizeof err);
+    cJSON_free(json);
+    assert_non_null(f);
+    struct app_options o = {.slide_ms = 1, .max_slide_ms = 1, .transition_ms = 0, .max_fps = 30,
+                            .lang = LANG_NL, .clock_24h = true};
+    struct app *a = app_create(&o, fx.layout, fonts_metrics(fx.fonts), 640, 360);
+    app_set_feed(a, f, NULL, NULL);
+    size_t shown = app_count_shown(a, 1795000000);
+    assert_true(shown > 400);
+    for (size_t k = 0; k < shown; k++) {
+        app_show_next(a, (int64_t)k, 1795000000);
+        struct app_frame fr;
+        app_tick(a, (int64_t)k, 1795000000, NULL);
+        app_frame(a, &fr);
+        assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    }
+    app_destroy(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_slide_is_not_blank),
+        cmocka_unit_test(test_avatar_placeholder_where_layout_says),
+        cmocka_unit_test(test_status_slide_without_feed),
+        cmocka_unit_test(test_crossfade_mixes),
+        cmocka_unit_test(test_naughty_strings_render),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
