@@ -12,6 +12,7 @@
 #include "image_sdl.h"
 #include "layout.h"
 #include "log.h"
+#include "loop.h"
 #include "platform_sdl.h"
 #include "refresh.h"
 #include "render_sdl.h"
@@ -239,6 +240,7 @@ struct screen {
     struct app *app;
     struct refresh *refresh;
     struct snapshot *snap; /* images of the content on screen */
+    enum lang lang;
 };
 
 static bool snap_has_image(void *ctx, const char *url)
@@ -310,22 +312,22 @@ static int run_headless(struct screen *s, const char *dir, enum lang lang)
         return EXIT_RUNTIME;
     }
     /* One refresh attempt, through the same worker as on a wall. */
-    int64_t deadline = platform_now_ms() + 180000;
+    int64_t deadline = platform_now_ms(s->platform) + 180000;
     struct refresh_state st = {0};
-    while (!st.attempted && platform_now_ms() < deadline) {
+    while (!st.attempted && platform_now_ms(s->platform) < deadline) {
         struct platform_event ev;
         platform_wait(s->platform, 200, &ev);
         refresh_get_state(s->refresh, &st);
     }
     take_news(s, lang);
-    int64_t wall = platform_wall_s();
+    int64_t wall = platform_wall_s(s->platform);
     struct tm local;
     local_now(wall, &local);
     size_t n = app_count_shown(s->app, wall);
     size_t cycle = n ? n : 1;
     int written = 0;
     for (size_t i = 0; i < cycle; i++) {
-        int64_t now = platform_now_ms();
+        int64_t now = platform_now_ms(s->platform);
         const struct item *it = app_show_next(s->app, now, wall);
         app_tick(s->app, now, wall, &local);
         struct app_frame fr;
@@ -343,49 +345,30 @@ static int run_headless(struct screen *s, const char *dir, enum lang lang)
     return written == (int)cycle ? EXIT_OK : EXIT_RUNTIME;
 }
 
-static int run_window(struct screen *s, enum lang lang, bool key_quit)
+static bool draw_frame(void *ctx, const struct app_frame *f)
 {
-    bool redraw = true;
-    for (;;) {
-        int64_t now = platform_now_ms(), wall = platform_wall_s();
-        struct tm local;
-        local_now(wall, &local);
-        int64_t next = app_tick(s->app, now, wall, &local);
-        struct app_frame fr;
-        if (app_frame(s->app, &fr) || redraw) {
-            if (renderer_draw(s->renderer, &fr, snap_surface, s))
-                platform_present(s->platform);
-            redraw = false;
-        }
-        struct platform_event ev;
-        if (!platform_wait(s->platform, next - platform_now_ms(), &ev))
-            continue;
-        switch (ev.kind) {
-        case PLATFORM_EVENT_QUIT:
-            return EXIT_OK;
-        case PLATFORM_EVENT_WAKE:
-            take_news(s, lang);
-            break;
-        case PLATFORM_EVENT_RESIZED: {
-            int w, h;
-            platform_size(s->platform, &w, &h);
-            renderer_flush(s->renderer);
-            app_resize(s->app, w, h);
-            redraw = true;
-            break;
-        }
-        case PLATFORM_EVENT_EXPOSED:
-            renderer_flush(s->renderer);
-            redraw = true;
-            break;
-        case PLATFORM_EVENT_KEY:
-            if (key_quit && (strcmp(ev.key, "Escape") == 0 || strcmp(ev.key, "Q") == 0))
-                return EXIT_OK;
-            break;
-        default:
-            break;
-        }
-    }
+    struct screen *s = ctx;
+    return renderer_draw(s->renderer, f, snap_surface, s);
+}
+
+static void reset_drawings(void *ctx)
+{
+    struct screen *s = ctx;
+    renderer_flush(s->renderer);
+}
+
+static void news(void *ctx)
+{
+    struct screen *s = ctx;
+    take_news(s, s->lang);
+}
+
+static int run_window(struct screen *s, bool key_quit)
+{
+    struct loop_hooks h = {.ctx = s, .draw = draw_frame, .news = news, .reset = reset_drawings};
+    uint64_t frames = loop_run(s->platform, s->app, &h, key_quit);
+    log_info("quit after %llu frames", (unsigned long long)frames);
+    return EXIT_OK;
 }
 
 static int run(struct config *cfg, const struct args *a)
@@ -401,6 +384,7 @@ static int run(struct config *cfg, const struct args *a)
     if (!env_lang || !*env_lang)
         env_lang = getenv("LANG");
     enum lang lang = lang_from_name(cfg->language, env_lang);
+    s.lang = lang;
 
     char *feed_url = NULL;
     if (cfg->feed_url) {
@@ -475,7 +459,7 @@ static int run(struct config *cfg, const struct args *a)
     log_info("feed %s, layout %s, cache %s", strncmp(feed_url, "file:", 5) == 0 ? "(local file)" : feed_url,
              s.layout->name, cache_dir);
     rc = a->headless ? run_headless(&s, a->screenshot_dir, lang)
-                     : run_window(&s, lang, po.w > 0);
+                     : run_window(&s, po.w > 0);
 out:
     refresh_stop(s.refresh);
     app_destroy(s.app);

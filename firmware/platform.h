@@ -53,8 +53,12 @@ bool platform_screenshot(struct platform *p, const char *path, char *err, size_t
 /* The renderer's name ("opengl", "opengles2", "software", ...). */
 const char *platform_renderer_name(struct platform *p);
 
-/* Monotonic milliseconds (the schedule's clock) and wall-clock seconds (content validity). */
-int64_t platform_now_ms(void);
-int64_t platform_wall_s(void);
+/* Monotonic milliseconds (the schedule's clock) and wall-clock seconds (content validity).
+ * Through the platform so that the null backend can run a fake clock. */
+int64_t platform_now_ms(struct platform *p);
+int64_t platform_wall_s(struct platform *p);
+
+/* Counts what platform_present was asked to show (for tests and the status log). */
+uint64_t platform_frames(struct platform *p);
 
 #endif

@@ -17,6 +17,7 @@ struct platform {
     Uint32 wake_event;
     atomic_bool wake_pending;
     char renderer_name[32];
+    uint64_t frames;
 };
 
 static SDL_Renderer *make_renderer(SDL_Window *w, bool software)
@@ -181,6 +182,12 @@ void platform_wake(struct platform *p)
 void platform_present(struct platform *p)
 {
     SDL_RenderPresent(p->renderer);
+    p->frames++;
+}
+
+uint64_t platform_frames(struct platform *p)
+{
+    return p->frames;
 }
 
 bool platform_screenshot(struct platform *p, const char *path, char *err, size_t errlen)
@@ -203,14 +210,16 @@ bool platform_screenshot(struct platform *p, const char *path, char *err, size_t
     return ok;
 }
 
-int64_t platform_now_ms(void)
+int64_t platform_now_ms(struct platform *p)
 {
+    (void)p;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t platform_wall_s(void)
+int64_t platform_wall_s(struct platform *p)
 {
+    (void)p;
     return (int64_t)time(NULL);
 }

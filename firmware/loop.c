@@ -1,0 +1,64 @@
+#define LOG_MODULE "loop"
+#include "loop.h"
+#include "log.h"
+
+#include <string.h>
+#include <time.h>
+
+static void local_time(int64_t wall, struct tm *out)
+{
+    time_t t = (time_t)wall;
+    localtime_r(&t, out);
+}
+
+uint64_t loop_run(struct platform *p, struct app *a, const struct loop_hooks *h, bool key_quit)
+{
+    bool redraw = true;
+    uint64_t drawn = 0;
+    for (;;) {
+        int64_t now = platform_now_ms(p), wall = platform_wall_s(p);
+        struct tm local;
+        local_time(wall, &local);
+        int64_t next = app_tick(a, now, wall, &local);
+        struct app_frame fr;
+        /* app_frame must be called every round: it also clears the app's dirty flag. */
+        if (app_frame(a, &fr) || redraw) {
+            if (h->draw(h->ctx, &fr)) {
+                platform_present(p);
+                drawn++;
+            }
+            redraw = false;
+        }
+        struct platform_event ev;
+        if (!platform_wait(p, next - platform_now_ms(p), &ev))
+            continue;
+        switch (ev.kind) {
+        case PLATFORM_EVENT_QUIT:
+            return drawn;
+        case PLATFORM_EVENT_WAKE:
+            if (h->news)
+                h->news(h->ctx);
+            break;
+        case PLATFORM_EVENT_RESIZED: {
+            int w, hh;
+            platform_size(p, &w, &hh);
+            if (h->reset)
+                h->reset(h->ctx);
+            app_resize(a, w, hh);
+            redraw = true;
+            break;
+        }
+        case PLATFORM_EVENT_EXPOSED:
+            if (h->reset)
+                h->reset(h->ctx);
+            redraw = true;
+            break;
+        case PLATFORM_EVENT_KEY:
+            if (key_quit && (strcmp(ev.key, "Escape") == 0 || strcmp(ev.key, "Q") == 0))
+                return drawn;
+            break;
+        default:
+            break;
+        }
+    }
+}
