@@ -241,6 +241,8 @@ struct screen {
     struct refresh *refresh;
     struct snapshot *snap; /* images of the content on screen */
     enum lang lang;
+    int64_t started_ms;
+    bool first_frame, first_content;
 };
 
 static bool snap_has_image(void *ctx, const char *url)
@@ -348,7 +350,15 @@ static int run_headless(struct screen *s, const char *dir, enum lang lang)
 static bool draw_frame(void *ctx, const struct app_frame *f)
 {
     struct screen *s = ctx;
-    return renderer_draw(s->renderer, f, snap_surface, s);
+    bool ok = renderer_draw(s->renderer, f, snap_surface, s);
+    if (ok && (!s->first_frame || (!s->first_content && app_current_item(s->app)))) {
+        bool content = app_current_item(s->app) != NULL;
+        log_info("first %s frame %lld ms after start", content ? "content" : "status",
+                 (long long)(platform_now_ms(s->platform) - s->started_ms));
+        s->first_frame = true;
+        s->first_content = content;
+    }
+    return ok;
 }
 
 static void reset_drawings(void *ctx)
@@ -370,6 +380,10 @@ static int run_window(struct screen *s, bool key_quit)
     log_info("quit after %llu frames", (unsigned long long)frames);
     return EXIT_OK;
 }
+
+/* Process start on the monotonic clock (the SDL platform's clock too), for the first-frame
+ * figures in the log. */
+static int64_t started_ms;
 
 static int run(struct config *cfg, const struct args *a)
 {
@@ -415,6 +429,7 @@ static int run(struct config *cfg, const struct args *a)
         goto out;
     }
     s.platform = platform_create(&po, err, sizeof err);
+    s.started_ms = started_ms;
     if (!s.platform) {
         log_error("%s", err);
         if (!a->headless)
@@ -477,6 +492,9 @@ out:
 
 int main(int argc, char **argv)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     enum { OPT_FEED = 256, OPT_LAYOUT, OPT_WINDOW, OPT_CACHE, OPT_HEADLESS, OPT_SHOTS, OPT_CHECK,
            OPT_JSON, OPT_SOURCE, OPT_TOKEN_FILE, OPT_LOG, OPT_SOFTWARE, OPT_VERSION };
     static const struct option opts[] = {
