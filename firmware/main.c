@@ -467,6 +467,7 @@ static int run(struct config *cfg, const struct args *a)
         .show_all_posts = cfg->show_all_posts,
         .user_agent = "prikbord/" PRIKBORD_VERSION,
         .once = a->headless,
+        .max_photo_px = w > h ? w : h,
     };
     s.refresh = refresh_start(&ro, wake_main, s.platform);
     if (!s.refresh)

@@ -190,10 +190,12 @@ static struct image_ref *load_image(struct refresh *r, const struct wanted *w, c
         goto out;
     }
     struct image_limits lim = IMAGE_DEFAULT_LIMITS;
+    /* Decode no larger than the screen can show: memory is the wall display's scarcest
+     * resource (a 1600 px photo is 10 MB of pixels). Avatars are drawn at most ~200 px. */
     if (w->use == USE_AVATAR)
-        lim.max_w = lim.max_h = 512;
+        lim.max_w = lim.max_h = 256;
     else
-        lim.max_w = lim.max_h = 1600;
+        lim.max_w = lim.max_h = r->o.max_photo_px > 0 ? r->o.max_photo_px : 1600;
     char err[200];
     ref->img = image_decode(resp.body, resp.len, &lim, err, sizeof err);
     if (!ref->img)

@@ -21,6 +21,8 @@ struct refresh_options {
     bool show_all_posts;
     const char *user_agent;
     bool once;              /* one attempt, then the thread ends (headless runs) */
+    int max_photo_px;       /* photos are decoded to fit this square (the screen's long side);
+                               avatars to 256 px. 0: 1600 */
 };
 
 /* Decoded images of a snapshot, by absolute URL. */
