@@ -12,6 +12,7 @@ struct slide {
     struct draw_list *dl;
     uint64_t key;
     char *item_id; /* NULL for a status slide */
+    bool waiting;  /* a status slide saying "one moment" (else: "nothing to show") */
 };
 
 enum app_state { STATE_EMPTY, STATE_SHOW, STATE_FADE };
@@ -32,6 +33,8 @@ struct app {
     struct slide cur, prev;
     int64_t phase_start_ms, dwell_ms;
     bool need_advance; /* the current slide must be replaced at the next tick */
+    bool cut;          /* ...and its item is gone or expired, so it must not fade out */
+    bool status_changed; /* app_set_status gave a new text since the last status slide */
 
     struct draw_list *header;
     uint64_t header_key;
@@ -108,6 +111,8 @@ static struct slide make_slide(struct app *a, const struct item *it)
     } else {
         s.dl = layout_status(&e, a->status_title ? a->status_title : tr(a->o.lang, STR_WAITING_TITLE),
                              a->status_message ? a->status_message : tr(a->o.lang, STR_WAITING_BODY));
+        s.waiting = true;
+        a->status_changed = false;
     }
     return s;
 }
@@ -134,23 +139,38 @@ static void advance(struct app *a, bool fade)
 {
     const struct item *it = a->feed ? schedule_advance(a->sched, a->wall) : NULL;
     const char *was = a->cur.item_id;
-    if (it && was && strcmp(it->id, was) == 0 && a->state != STATE_EMPTY && !a->need_advance) {
+    bool asked = a->need_advance;
+    a->need_advance = false;
+    if (it && was && strcmp(it->id, was) == 0 && a->state != STATE_EMPTY && !asked) {
         /* The only item left: it stays, no fade into itself. */
         a->phase_start_ms = a->now_ms;
         return;
     }
-    a->need_advance = false;
-    if (!it && !a->cur.item_id && a->cur.dl) {
-        /* Already on a status slide: rebuild only when its text changed (the caller asks). */
+    if (!it && !was && a->cur.dl && a->cur.waiting == !a->feed &&
+        !(a->cur.waiting && a->status_changed)) {
+        /* Already on the status slide that would be built: same text, nothing to redraw. */
         a->phase_start_ms = a->now_ms;
         return;
     }
-    show(a, make_slide(a, it), fade);
+    /* A withdrawn or expired item is not shown any more, not even fading out. */
+    show(a, make_slide(a, it), fade && !a->cut);
+    a->cut = false;
+}
+
+static bool same_str(const char *x, const char *y)
+{
+    return x && y ? strcmp(x, y) == 0 : x == y;
 }
 
 void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, const char *url),
                   void *ctx)
 {
+    /* The header shows the community's name: redraw it only when that changed, not at every
+     * refresh. */
+    if (!same_str(a->feed ? a->feed->community.name : NULL, f ? f->community.name : NULL)) {
+        draw_list_destroy(a->header);
+        a->header = NULL;
+    }
     schedule_set_feed(a->sched, f);
     feed_destroy(a->feed);
     a->feed = f;
@@ -167,24 +187,31 @@ void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, co
         a->phase_start_ms = start;
         a->dirty = true;
     } else {
-        /* The slide on screen is gone (or was a status slide): replace it now. */
+        /* The slide on screen is gone (or was a status slide): replace it at the next tick,
+         * and an item that is gone without a fade. */
         a->need_advance = true;
-        if (a->cur.item_id) {
-            free(a->cur.item_id);
-            a->cur.item_id = NULL;
-        }
+        a->cut = a->cut || a->cur.item_id != NULL;
     }
-    draw_list_destroy(a->header);
-    a->header = NULL;
+    /* The slide fading out is gone too: stop showing it at once. */
+    if (a->state == STATE_FADE && a->prev.item_id && !feed_find(f, a->prev.item_id)) {
+        slide_clear(&a->prev);
+        a->state = STATE_SHOW;
+        a->phase_start_ms = a->now_ms;
+        a->dirty = true;
+    }
 }
 
 void app_set_status(struct app *a, const char *title, const char *message)
 {
+    /* The caller repeats the status after every failed attempt: the same words do not redraw. */
+    if (same_str(title, a->status_title) && same_str(message, a->status_message))
+        return;
     free(a->status_title);
     free(a->status_message);
     a->status_title = xstrdup(title);
     a->status_message = xstrdup(message);
-    if (!a->feed && !a->cur.item_id)
+    a->status_changed = true;
+    if (!a->feed)
         a->need_advance = true;
 }
 
@@ -197,7 +224,8 @@ void app_resize(struct app *a, int w, int h)
     draw_list_destroy(a->header);
     a->header = NULL;
     slide_clear(&a->prev);
-    const struct item *it = a->cur.item_id ? feed_find(a->feed, a->cur.item_id) : NULL;
+    const struct item *it = a->cur.item_id && !a->cut ? feed_find(a->feed, a->cur.item_id) : NULL;
+    /* (a slide whose item is gone is not laid out again: the next tick replaces it) */
     if (it || !a->cur.item_id) {
         int64_t start = a->phase_start_ms;
         slide_clear(&a->cur);
@@ -232,11 +260,26 @@ static void update_header(struct app *a, const struct tm *local)
     a->dirty = true;
 }
 
+/* Wall time at which an item leaves its window (as item_time_verdict decides), or INT64_MAX. */
+static int64_t window_end(const struct item *it)
+{
+    int64_t end = it->expires_at != TIME_NONE ? it->expires_at : INT64_MAX;
+    if (it->type == ITEM_HELP_REQUEST && it->until != TIME_NONE && it->until < end - 86400)
+        end = it->until + 86400;
+    return end;
+}
+
 int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *local)
 {
     a->now_ms = now_ms;
     a->wall = wall;
     update_header(a, local);
+    /* An item that expires while on screen goes at once, like a withdrawn one. */
+    const struct item *shown = a->cut ? NULL : app_current_item(a);
+    if (shown && item_time_verdict(shown, wall) != TIME_SHOWN) {
+        a->need_advance = true;
+        a->cut = true;
+    }
     if (a->need_advance || !a->cur.dl) {
         advance(a, true);
     } else if (a->state == STATE_FADE) {
@@ -260,6 +303,13 @@ int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *l
         int64_t to_minute = now_ms + (60 - local->tm_sec) * 1000;
         if (to_minute < next)
             next = to_minute;
+    }
+    /* The item on screen may expire before that. */
+    shown = app_current_item(a);
+    if (shown) {
+        int64_t end = window_end(shown);
+        if (end != INT64_MAX && end > wall && end - wall <= (next - now_ms) / 1000)
+            next = now_ms + (end - wall) * 1000;
     }
     return next > now_ms ? next : now_ms + 1;
 }

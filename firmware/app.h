@@ -30,7 +30,7 @@ void app_destroy(struct app *a); /* NULL-safe */
 /* Replaces the content; takes ownership of f. has_image(ctx, url) tells which images are
  * decoded and may be drawn; ctx must stay valid until the next app_set_feed. The slide on
  * screen stays when its item is still there (and is redrawn with the new content); when it is
- * gone, the next slide fades in at once. */
+ * gone (withdrawn from the feed), the next slide replaces it at once, without a fade. */
 void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, const char *url),
                   void *ctx);
 

@@ -95,9 +95,8 @@ static int measure(const struct text_metrics *m, int face, int px, const char *s
 
 /* A breakable piece of a paragraph: a word with its trailing spaces, or one ideograph. */
 struct seg {
-    size_t start, end; /* bytes into the paragraph, trailing spaces included */
+    size_t start; /* bytes into the paragraph */
     size_t content_end;
-    int w_content, w_full;
 };
 
 struct line_acc {
@@ -147,7 +146,7 @@ static size_t segment(const char *para, size_t len, struct seg **out)
             cap *= 2;
             segs = xrealloc(segs, cap * sizeof *segs);
         }
-        segs[n++] = (struct seg){.start = start, .end = (size_t)(p - para), .content_end = content_end};
+        segs[n++] = (struct seg){.start = start, .content_end = content_end};
     }
     *out = segs;
     return n;
@@ -175,6 +174,9 @@ static size_t break_word(const struct text_metrics *m, int face, int px, const c
     return piece;
 }
 
+/* Greedy line filling. Each candidate line is measured as a whole, exactly as its runs will
+ * be drawn: widths of separately measured words do not add up to the width of the line
+ * (rounding, kerning across a space), and a sum that comes out short lets a line overflow. */
 static void layout_paragraph(const struct text_metrics *m, int face, int px, const char *para,
                              size_t len, int max_w, struct line_acc *acc)
 {
@@ -184,39 +186,36 @@ static void layout_paragraph(const struct text_metrics *m, int face, int px, con
     }
     struct seg *segs;
     size_t n = segment(para, len, &segs);
-    for (size_t i = 0; i < n; i++) {
-        segs[i].w_content = measure(m, face, px, para + segs[i].start, segs[i].content_end - segs[i].start);
-        segs[i].w_full = segs[i].w_content +
-                         measure(m, face, px, para + segs[i].content_end, segs[i].end - segs[i].content_end);
-    }
-    size_t line_start = 0;
-    int line_w = 0;      /* full widths of the segments on the line so far */
-    int line_content = 0; /* width up to the end of the last segment's content */
+    size_t line_start = 0, line_end = 0;
+    int line_w = 0;
     bool empty = true;
     for (size_t i = 0; i < n; i++) {
-        struct seg *s = &segs[i];
-        if (!empty && line_w + s->w_content > max_w) {
-            push_line(acc, para + line_start, segs[i - 1].content_end - line_start, line_content);
-            empty = true;
-        }
-        if (empty) {
-            line_start = s->start;
-            line_w = 0;
-            if (s->w_content > max_w) {
-                int last_w;
-                line_start = break_word(m, face, px, para, s->start, s->content_end, max_w, acc, &last_w);
-                line_content = last_w;
-                line_w = last_w + (s->w_full - s->w_content);
-                empty = false;
+        const struct seg *s = &segs[i];
+        bool blank = s->content_end == s->start;
+        if (!empty) {
+            if (blank)
+                continue; /* spaces only: they end up trailing, and trailing spaces are free */
+            int w = measure(m, face, px, para + line_start, s->content_end - line_start);
+            if (w <= max_w) {
+                line_end = s->content_end;
+                line_w = w;
                 continue;
             }
+            push_line(acc, para + line_start, line_end - line_start, line_w);
+            empty = true;
         }
-        line_content = line_w + s->w_content;
-        line_w += s->w_full;
+        /* Spaces at the start of a paragraph are indentation; after a wrap they are dropped. */
+        if (blank && i > 0)
+            continue;
+        line_start = s->start;
+        line_end = s->content_end;
+        line_w = measure(m, face, px, para + s->start, s->content_end - s->start);
+        if (line_w > max_w)
+            line_start = break_word(m, face, px, para, s->start, s->content_end, max_w, acc, &line_w);
         empty = false;
     }
     if (!empty)
-        push_line(acc, para + line_start, segs[n - 1].content_end - line_start, line_content);
+        push_line(acc, para + line_start, line_end - line_start, line_w);
     free(segs);
 }
 
@@ -279,9 +278,14 @@ static void ellipsize(const struct text_metrics *m, int face, int px, struct tex
         if (sp > 0) {
             len = sp - 1;
         } else {
-            len--;
-            while (len > 0 && ((unsigned char)l->s[len] & 0xC0) == 0x80)
-                len--;
+            /* Whole clusters only: dropping just the accent of "é" would change the letter,
+             * and dropping the end of a ZWJ sequence would join what is left to the "…". */
+            size_t at = 0, last = 0;
+            while (at < len) {
+                last = at;
+                at += cluster_len(l->s + at, l->s + len);
+            }
+            len = last;
         }
     }
 }
@@ -398,28 +402,32 @@ static uint32_t to_upper(uint32_t cp)
 
 char *text_initials(const char *name, char *out, size_t outlen)
 {
-    uint32_t first = 0, last = 0;
+    uint32_t first = 0, last_cap = 0, last_any = 0;
     const char *p = name, *end = name ? name + strlen(name) : NULL;
     bool at_word_start = true;
     /* Lowercase particles (van, de, den, der, ...) are skipped for the last initial, as Dutch
-     * does ("Zoë van den Berg" is ZB); a particle-only name falls back to what it has. */
+     * does ("Zoë van den Berg" is ZB); a name without a capitalised word after the first
+     * falls back to its last word ("jan de vries" is JV). */
     while (p && p < end) {
         const char *q = p;
         uint32_t cp = utf8_decode(&q, end);
         if (cp == ' ' || cp == '-') {
             at_word_start = true;
         } else if (at_word_start && unicode_is_visible(cp) && !is_extending(cp)) {
-            bool lower = (cp >= 'a' && cp <= 'z');
-            if (!first)
+            if (!first) {
                 first = cp;
-            else if (!lower || !last)
-                last = lower ? last : cp;
+            } else {
+                last_any = cp;
+                if (!(cp >= 'a' && cp <= 'z'))
+                    last_cap = cp;
+            }
             at_word_start = false;
         } else {
             at_word_start = false;
         }
         p = q;
     }
+    uint32_t last = last_cap ? last_cap : last_any;
     size_t n = 0;
     char enc[8];
     if (outlen == 0)

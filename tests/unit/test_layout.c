@@ -1,0 +1,980 @@
+/* layout: the shipped layout files parse, broken ones are refused with the path of what is
+ * wrong, their colours are readable, and the draw lists they give for every slide type and
+ * common screen size stay on the screen, fit their text and put avatars where the layout says.
+ * Text is measured with the stub metrics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "layout.h"
+#include "stub_metrics.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    int w, h;
+} screens[] = {{1920, 1080}, {1280, 720}, {3840, 2160}, {800, 480}};
+
+static const struct rgba white = {255, 255, 255, 255};
+
+/* ---- files ---- */
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    struct strbuf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        strbuf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return b.data ? b.data : xstrdup("");
+}
+
+static const char *source_dir(void)
+{
+    const char *d = getenv("PRIKBORD_SOURCE_DIR");
+    if (!d)
+        fail_msg("PRIKBORD_SOURCE_DIR is not set (run through ctest)");
+    return d;
+}
+
+static char *landscape_json(size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/layouts/landscape.json", source_dir());
+    return read_all(path, len);
+}
+
+/* Every layouts/NAME.json, sorted; the caller frees the array and its strings. */
+static size_t layout_files(char ***out)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/layouts", source_dir());
+    DIR *d = opendir(dir);
+    if (!d)
+        fail_msg("cannot open %s", dir);
+    char **files = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
+            files = xrealloc(files, (n + 1) * sizeof *files);
+            files[n++] = xasprintf("%s/%s", dir, e->d_name);
+        }
+    }
+    closedir(d);
+    *out = files;
+    return n;
+}
+
+/* ---- items ---- */
+
+static struct person person_of(const char *name, const char *role, const char *team,
+                               const char *avatar)
+{
+    return (struct person){.id = xstrdup(name), .name = xstrdup(name), .role = xstrdup(role),
+                           .team = xstrdup(team), .avatar_url = xstrdup(avatar),
+                           .start_date = TIME_NONE};
+}
+
+static struct item item_base(const char *id, enum item_type type)
+{
+    return (struct item){
+        .id = xstrdup(id),
+        .type = type,
+        .group = {.id = xstrdup("g1"), .name = xstrdup("Iedereen")},
+        .published_at = 1764000000,
+        .show_from = TIME_NONE,
+        .expires_at = TIME_NONE,
+        .likes = -1,
+        .comments = -1,
+        .author = {.start_date = TIME_NONE},
+        .person = {.start_date = TIME_NONE},
+        .from = {.start_date = TIME_NONE},
+        .until = TIME_NONE,
+    };
+}
+
+#define AVATAR_ZOE "https://example.com/avatars/zoe.jpg"
+#define POST_IMAGE "https://example.com/images/borrel.jpg"
+#define INTRO_IMAGE "https://example.com/images/ijsbrand.jpg"
+
+static struct item post_item(void)
+{
+    struct item it = item_base("p-1", ITEM_POST);
+    it.author = person_of("Zo\xC3\xAB van den Berg", "Office manager", "Facilitair", AVATAR_ZOE);
+    it.title = xstrdup("Vrijdagmiddagborrel op het dakterras");
+    it.body = xstrdup("Vanaf 16:00 staan de bitterballen klaar. Neem je collega's mee, ook "
+                      "die van het andere gebouw \xF0\x9F\x8E\x89\n\nBij regen verhuizen we "
+                      "naar de kantine op de begane grond.");
+    it.image_url = xstrdup(POST_IMAGE);
+    it.likes = 12;
+    it.comments = 3;
+    return it;
+}
+
+static struct item introduction_item(void)
+{
+    struct item it = item_base("i-1", ITEM_INTRODUCTION);
+    it.person = person_of("\xC4\xB2sbrand Kuipers", "Backend developer", "Platform",
+                          "https://example.com/avatars/ijsbrand.jpg");
+    it.person.start_date = 1764547200; /* 2025-12-01 */
+    it.body = xstrdup("Ik kom uit Leeuwarden, fiets elke dag en zoek nog een schaakmaatje.");
+    it.image_url = xstrdup(INTRO_IMAGE);
+    return it;
+}
+
+static struct item shoutout_item(size_t n_to)
+{
+    struct item it = item_base("s-1", ITEM_SHOUTOUT);
+    it.from = person_of("Mohammed El Amrani", "Teamlead", "Support", AVATAR_ZOE);
+    it.to = xcalloc(n_to, sizeof *it.to);
+    it.n_to = n_to;
+    for (size_t i = 0; i < n_to; i++) {
+        char name[32], url[64];
+        snprintf(name, sizeof name, "Collega %zu", i + 1);
+        snprintf(url, sizeof url, "https://example.com/to/%zu.jpg", i + 1);
+        it.to[i] = person_of(name, NULL, NULL, url);
+    }
+    it.message = xstrdup("Dank voor het oppakken van de storing midden in de nacht!");
+    it.badge = xstrdup("teamwork");
+    return it;
+}
+
+static struct item help_item(enum help_kind kind)
+{
+    struct item it = item_base(kind == HELP_OFFER ? "h-2" : "h-1", ITEM_HELP_REQUEST);
+    it.author = person_of("Zo\xC3\xAB van den Berg", NULL, "Facilitair", AVATAR_ZOE);
+    it.kind = kind;
+    it.title = xstrdup("Wie kan helpen met het inrichten van de nieuwe vergaderruimte?");
+    it.body = xstrdup("We zoeken twee mensen met een boormachine en een vrije middag.");
+    it.tags = xcalloc(2, sizeof *it.tags);
+    it.tags[0] = xstrdup("klussen");
+    it.tags[1] = xstrdup("kantoor");
+    it.n_tags = 2;
+    it.until = 1765497600;
+    return it;
+}
+
+/* ---- environment ---- */
+
+static bool has_none(void *ctx, const char *url)
+{
+    (void)ctx;
+    (void)url;
+    return false;
+}
+
+static bool has_all(void *ctx, const char *url)
+{
+    (void)ctx;
+    (void)url;
+    return true;
+}
+
+/* ctx: a NULL-terminated list of the URLs that are decoded. */
+static bool has_listed(void *ctx, const char *url)
+{
+    for (const char *const *u = ctx; *u; u++)
+        if (strcmp(*u, url) == 0)
+            return true;
+    return false;
+}
+
+static struct layout_env env_for(const struct layout *l, int w, int h,
+                                 bool (*has)(void *, const char *), void *ctx)
+{
+    return (struct layout_env){.layout = l, .metrics = stub_metrics(), .w = w, .h = h,
+                               .lang = LANG_NL, .now = 1764600000, .has_image = has, .ctx = ctx};
+}
+
+/* The pixel rectangle of a fraction rectangle, worked out here from the layout's numbers. */
+static struct rect px_rect(struct frect f, int w, int h)
+{
+    long x = lround((double)f.x * w), y = lround((double)f.y * h);
+    long x2 = lround(((double)f.x + (double)f.w) * w), y2 = lround(((double)f.y + (double)f.h) * h);
+    return (struct rect){(int)x, (int)y, (int)(x2 - x), (int)(y2 - y)};
+}
+
+static struct rect circle_in(struct rect r)
+{
+    int s = r.w < r.h ? r.w : r.h;
+    return (struct rect){r.x, r.y + (r.h - s) / 2, s, s};
+}
+
+static bool rect_equal(struct rect a, struct rect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+static bool rect_inside(struct rect in, struct rect out)
+{
+    return in.w >= 0 && in.h >= 0 && in.x >= out.x && in.y >= out.y &&
+           in.x + in.w <= out.x + out.w && in.y + in.h <= out.y + out.h;
+}
+
+static bool color_equal(struct rgba a, struct rgba b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+/* The first text op whose first line starts with prefix, or NULL. */
+static const struct draw_op *text_op(const struct draw_list *d, const char *prefix)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->ops[i].kind == DRAW_TEXT && d->ops[i].text->n_lines &&
+            strncmp(d->ops[i].text->lines[0].s, prefix, strlen(prefix)) == 0)
+            return &d->ops[i];
+    return NULL;
+}
+
+static const struct draw_op *image_op(const struct draw_list *d, const char *url)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->ops[i].kind == DRAW_IMAGE && strcmp(d->ops[i].url, url) == 0)
+            return &d->ops[i];
+    return NULL;
+}
+
+static size_t count_kind(const struct draw_list *d, enum draw_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        n += d->ops[i].kind == k;
+    return n;
+}
+
+/* The box text of region id may use: its rectangle, reaching up to where the region it follows
+ * may start (an empty followed region gives up its place). */
+static struct rect allowed_box(const struct region *regs, enum region_id id, bool no_photo,
+                               int w, int h, int depth)
+{
+    const struct region *r = &regs[id];
+    struct rect box = px_rect(no_photo && r->has_rect_no_photo ? r->rect_no_photo : r->rect, w, h);
+    if (r->follows != REG_COUNT && depth < REG_COUNT) {
+        struct rect up = allowed_box(regs, r->follows, no_photo, w, h, depth + 1);
+        if (up.y < box.y) {
+            box.h += box.y - up.y;
+            box.y = up.y;
+        }
+    }
+    return box;
+}
+
+/* Whether op lies inside one of the slide's regions (either variant of each). */
+static bool in_some_region(const struct draw_op *op, const struct region *regs, int w, int h)
+{
+    for (int id = 0; id < REG_COUNT; id++) {
+        if (!regs[id].present || id == REG_CARD)
+            continue;
+        if (rect_inside(op->r, allowed_box(regs, (enum region_id)id, false, w, h, 0)) ||
+            rect_inside(op->r, allowed_box(regs, (enum region_id)id, true, w, h, 0)))
+            return true;
+    }
+    return false;
+}
+
+/* What every draw list must satisfy: each op on the screen, each text op holding a block that
+ * fits its rectangle, each image op naming a URL, and everything but the footer on the card. */
+static void check_ops(const struct draw_list *d, const struct layout *l, enum slide_kind kind,
+                      int w, int h)
+{
+    struct rect screen = {0, 0, w, h};
+    const struct region *card = &l->slides[kind][REG_CARD];
+    const struct region *footer = &l->slides[kind][REG_FOOTER];
+    struct rect card_px = px_rect(card->rect, w, h), footer_px = px_rect(footer->rect, w, h);
+    assert_true(d->n > 0);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct draw_op *op = &d->ops[i];
+        if (!rect_inside(op->r, screen))
+            fail_msg("op %zu (kind %d) at %d,%d %dx%d is off the %dx%d screen", i, op->kind,
+                     op->r.x, op->r.y, op->r.w, op->r.h, w, h);
+        switch (op->kind) {
+        case DRAW_TEXT: {
+            const struct text_block *b = op->text;
+            assert_non_null(b);
+            assert_true(b->n_lines > 0);
+            assert_true(b->height <= op->r.h);
+            for (size_t k = 0; k < b->n_lines; k++)
+                if (b->lines[k].width > op->r.w)
+                    fail_msg("line \"%s\" is %d px, its box %d px", b->lines[k].s,
+                             b->lines[k].width, op->r.w);
+            assert_null(op->url);
+            break;
+        }
+        case DRAW_IMAGE:
+            assert_non_null(op->url);
+            assert_null(op->text);
+            break;
+        case DRAW_RECT:
+            assert_null(op->text);
+            assert_null(op->url);
+            break;
+        case DRAW_KIND_COUNT:
+            fail();
+        }
+        if (i == 0 && card->present) {
+            assert_int_equal(op->kind, DRAW_RECT);
+            assert_true(rect_equal(op->r, card_px));
+            continue;
+        }
+        bool in_footer = footer->present && rect_inside(op->r, footer_px);
+        if (card->present && !in_footer && !rect_inside(op->r, card_px))
+            fail_msg("op %zu (kind %d) at %d,%d %dx%d leaves the card", i, op->kind, op->r.x,
+                     op->r.y, op->r.w, op->r.h);
+        if (!in_some_region(op, l->slides[kind], w, h))
+            fail_msg("op %zu (kind %d) at %d,%d %dx%d is in none of the slide's regions", i,
+                     op->kind, op->r.x, op->r.y, op->r.w, op->r.h);
+    }
+}
+
+/* The placeholder avatar: a circle (or rounded rect) in the name's colour, then the initials
+ * centred in it. Returns the index of the circle. */
+static size_t assert_placeholder_at(const struct draw_list *d, struct rect where,
+                                    const char *name, const char *initials)
+{
+    for (size_t i = 0; i + 1 < d->n; i++) {
+        const struct draw_op *op = &d->ops[i];
+        if (op->kind != DRAW_RECT || !rect_equal(op->r, where))
+            continue;
+        assert_true(color_equal(op->color, layout_name_color(name)));
+        const struct draw_op *t = &d->ops[i + 1];
+        assert_int_equal(t->kind, DRAW_TEXT);
+        assert_int_equal(t->text->n_lines, 1);
+        assert_string_equal(t->text->lines[0].s, initials);
+        assert_true(color_equal(t->color, white));
+        assert_int_equal(t->align, ALIGN_CENTER);
+        assert_int_equal(t->r.x, where.x);
+        assert_int_equal(t->r.w, where.w);
+        assert_true(rect_inside(t->r, where));
+        return i;
+    }
+    fail_msg("no placeholder for %s at %d,%d %dx%d", name, where.x, where.y, where.w, where.h);
+    return 0;
+}
+
+/* ---- parsing ---- */
+
+static void test_builtin_layout(void **state)
+{
+    (void)state;
+    struct layout *l = layout_builtin();
+    assert_non_null(l);
+    assert_string_equal(l->name, "landscape");
+    assert_string_equal(l->font, "Noto Sans");
+    for (int k = 0; k < SLIDE_KIND_COUNT; k++)
+        assert_true(l->slides[k][REG_CARD].present);
+    assert_true(l->slides[SLIDE_POST][REG_AVATAR].circle);
+    assert_true(l->slides[SLIDE_POST][REG_TITLE].has_rect_no_photo);
+    assert_int_equal(l->slides[SLIDE_POST][REG_BODY].follows, REG_TITLE);
+    assert_false(l->slides[SLIDE_INTRODUCTION][REG_AVATAR].present);
+    layout_destroy(l);
+    layout_destroy(NULL);
+}
+
+static void test_landscape_file_parses(void **state)
+{
+    (void)state;
+    size_t len;
+    char *json = landscape_json(&len);
+    char err[256] = "";
+    struct layout *l = layout_parse(json, len, err, sizeof err);
+    if (!l)
+        fail_msg("landscape.json: %s", err);
+    struct layout *b = layout_builtin();
+    assert_string_equal(l->name, b->name);
+    assert_memory_equal(l->colors, b->colors, sizeof l->colors);
+    assert_memory_equal(l->type_colors, b->type_colors, sizeof l->type_colors);
+    assert_true(fabsf(l->min_aspect - 1.3f) < 1e-6f);
+    assert_true(fabsf(l->max_aspect - 2.5f) < 1e-6f);
+    const struct region *a = &l->slides[SLIDE_POST][REG_AVATAR];
+    assert_true(fabsf(a->rect.x - 0.06f) < 1e-6f && fabsf(a->rect.h - 0.0889f) < 1e-6f);
+    layout_destroy(b);
+    layout_destroy(l);
+    free(json);
+}
+
+/* Parses landscape.json with the member at path (dot-separated) set to value (JSON text; NULL
+ * removes it) and checks that the layout is refused with an error starting with want. */
+static void expect_refused(const char *path, const char *value, const char *want)
+{
+    size_t len;
+    char *json = landscape_json(&len);
+    cJSON *root = cJSON_Parse(json);
+    assert_non_null(root);
+    cJSON *parent = root;
+    char *p = xstrdup(path), *save = NULL;
+    char *key = strtok_r(p, ".", &save), *next;
+    while ((next = strtok_r(NULL, ".", &save)) != NULL) {
+        parent = cJSON_GetObjectItemCaseSensitive(parent, key);
+        assert_non_null(parent);
+        key = next;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
+    if (value) {
+        cJSON *v = cJSON_Parse(value);
+        assert_non_null(v);
+        cJSON_AddItemToObject(parent, key, v);
+    }
+    char *text = cJSON_PrintUnformatted(root);
+    char err[256] = "";
+    struct layout *l = layout_parse(text, strlen(text), err, sizeof err);
+    if (l || strncmp(err, want, strlen(want)) != 0)
+        fail_msg("%s = %s: got %s \"%s\", want \"%s...\"", path, value ? value : "(removed)",
+                 l ? "a layout and" : "NULL and", err, want);
+    cJSON_free(text);
+    cJSON_Delete(root);
+    free(p);
+    free(json);
+}
+
+static void test_parse_errors_name_the_path(void **state)
+{
+    (void)state;
+    expect_refused("slides.post.title.size", "\"big\"", "slides.post.title.size: ");
+    expect_refused("slides.post.title.size", "5", "slides.post.title.size: ");
+    expect_refused("slides.post.title.size", "0", "slides.post.title.size: ");
+    expect_refused("slides.shoutout.body.min_size", "-0.1", "slides.shoutout.body.min_size: ");
+    expect_refused("theme.colors.text", "\"red\"", "theme.colors.text: ");
+    expect_refused("theme.colors.text", "\"#12345\"", "theme.colors.text: ");
+    expect_refused("theme.colors.text", "\"#GG0000\"", "theme.colors.text: ");
+    expect_refused("theme.colors.text", "42", "theme.colors.text: ");
+    expect_refused("theme.colors.sparkle", "\"#FFFFFF\"", "theme.colors.sparkle: unknown");
+    expect_refused("theme.type_colors.event", "\"#FFFFFF\"", "theme.type_colors.event: unknown");
+    expect_refused("slides.post.sidebar", "{\"rect\": [0, 0, 0.1, 0.1]}",
+                   "slides.post.sidebar: unknown region");
+    /* A post has no meta region: its body cannot flow below one. */
+    expect_refused("slides.post.body.follows", "\"meta\"",
+                   "slides.post.body.follows: \"meta\" is not a region of this slide");
+    expect_refused("slides.post.body.follows", "\"body\"", "slides.post.body.follows: ");
+    expect_refused("slides.post.body.follows", "\"sidebar\"", "slides.post.body.follows: ");
+    expect_refused("slides.post.card.rect", "[0, 0, 1]", "slides.post.card.rect: ");
+    expect_refused("slides.post.card.rect", "[0, 0, 1, \"x\"]", "slides.post.card.rect: ");
+    expect_refused("slides.post.card.rect", "[0, 0, -1, 1]", "slides.post.card.rect: ");
+    expect_refused("slides.post.name.weight", "\"black\"", "slides.post.name.weight: ");
+    expect_refused("slides.post.name.align", "\"justify\"", "slides.post.name.align: ");
+    expect_refused("slides.post.name.max_lines", "-1", "slides.post.name.max_lines: ");
+    expect_refused("slides.post.name", "[]", "slides.post.name: ");
+    expect_refused("header.clock.color", "\"neon\"", "header.clock.color: ");
+    expect_refused("slides.status", NULL, "slides.status: missing");
+    expect_refused("name", NULL, "name: missing");
+    expect_refused("header", NULL, "header: missing");
+
+    static const char *const broken[] = {"", "{", "{\"name\": ", "[1, 2", "{\"name\": \"x\",}",
+                                         "nul"};
+    for (size_t i = 0; i < ARRAY_LEN(broken); i++) {
+        char err[128] = "";
+        struct layout *l = layout_parse(broken[i], strlen(broken[i]), err, sizeof err);
+        assert_null(l);
+        if (strncmp(err, "invalid JSON", 12) != 0)
+            fail_msg("\"%s\": got \"%s\"", broken[i], err);
+    }
+    char err[128] = "";
+    assert_null(layout_parse("[]", 2, err, sizeof err));
+    assert_true(err[0] != '\0');
+    /* A small error buffer is never overrun (ASan watches). */
+    char tiny[8];
+    assert_null(layout_parse("{", 1, tiny, sizeof tiny));
+    assert_true(strlen(tiny) < sizeof tiny);
+}
+
+/* ---- contrast ---- */
+
+static void expect_contrast(const char *file, const char *what, struct rgba fg, struct rgba bg)
+{
+    double c = color_contrast(fg, bg);
+    if (c < 4.5)
+        fail_msg("%s: %s has contrast %.2f:1, below 4.5:1", file, what, c);
+}
+
+static void test_color_contrast_maths(void **state)
+{
+    (void)state;
+    struct rgba black = {0, 0, 0, 255};
+    assert_true(fabs(color_contrast(black, white) - 21.0) < 1e-9);
+    assert_true(fabs(color_contrast(white, black) - 21.0) < 1e-9);
+    assert_true(fabs(color_contrast(white, white) - 1.0) < 1e-9);
+    /* #777777 on white is the textbook 4.48:1. */
+    struct rgba grey = {0x77, 0x77, 0x77, 255};
+    assert_true(fabs(color_contrast(grey, white) - 4.48) < 0.01);
+}
+
+static void test_layout_name_color(void **state)
+{
+    (void)state;
+    /* Stable for a name, and dark enough for white initials whatever the name. */
+    assert_true(color_equal(layout_name_color("Zo\xC3\xAB"), layout_name_color("Zo\xC3\xAB")));
+    layout_name_color(NULL);
+    size_t distinct = 0;
+    struct rgba seen[64];
+    for (int i = 0; i < 2000; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Collega %d", i);
+        struct rgba c = layout_name_color(name);
+        expect_contrast("palette", name, white, c);
+        assert_int_equal(c.a, 255);
+        bool known = false;
+        for (size_t k = 0; k < distinct; k++)
+            known = known || color_equal(seen[k], c);
+        if (!known && distinct < ARRAY_LEN(seen))
+            seen[distinct++] = c;
+    }
+    assert_true(distinct >= 4); /* the names are spread over a palette, not one colour */
+}
+
+/* What a slide's text region is drawn on: the card when it lies on it, else the background. */
+static struct rgba backdrop(const struct layout *l, enum slide_kind k, const struct region *r)
+{
+    const struct region *card = &l->slides[k][REG_CARD];
+    struct rect px = px_rect(r->rect, 10000, 10000), card_px = px_rect(card->rect, 10000, 10000);
+    if (card->present && rect_inside(px, card_px))
+        return l->colors[card->fill == COL_COUNT ? COL_SURFACE : card->fill];
+    return l->colors[COL_BACKGROUND];
+}
+
+static void test_contrast_of_every_layout_file(void **state)
+{
+    (void)state;
+    char **files;
+    size_t n = layout_files(&files);
+    assert_true(n >= 1);
+    for (size_t f = 0; f < n; f++) {
+        size_t len;
+        char *json = read_all(files[f], &len);
+        char err[256] = "";
+        struct layout *l = layout_parse(json, len, err, sizeof err);
+        if (!l)
+            fail_msg("%s: %s", files[f], err);
+        const struct rgba *c = l->colors;
+        expect_contrast(files[f], "text on surface", c[COL_TEXT], c[COL_SURFACE]);
+        expect_contrast(files[f], "muted on surface", c[COL_MUTED], c[COL_SURFACE]);
+        expect_contrast(files[f], "accent on surface", c[COL_ACCENT], c[COL_SURFACE]);
+        expect_contrast(files[f], "header_text on header_background", c[COL_HEADER_TEXT],
+                        c[COL_HEADER_BACKGROUND]);
+        for (int t = 0; t < ITEM_TYPE_COUNT; t++) {
+            char what[64];
+            snprintf(what, sizeof what, "on_accent on the %s colour", item_type_name((enum item_type)t));
+            expect_contrast(files[f], what, c[COL_ON_ACCENT], l->type_colors[t]);
+        }
+        /* Every text region on what it is drawn on (the footer sits below the card). */
+        static const enum region_id text_regions[] = {REG_NAME, REG_ROLE, REG_META, REG_TITLE,
+                                                      REG_BODY, REG_BADGE, REG_REACTIONS,
+                                                      REG_FOOTER};
+        for (int k = 0; k < SLIDE_KIND_COUNT; k++) {
+            for (size_t i = 0; i < ARRAY_LEN(text_regions); i++) {
+                const struct region *r = &l->slides[k][text_regions[i]];
+                if (!r->present)
+                    continue;
+                char what[96];
+                snprintf(what, sizeof what, "slide %d %s (%s)", k, region_name(text_regions[i]),
+                         color_role_name(r->color));
+                expect_contrast(files[f], what, c[r->color], backdrop(l, (enum slide_kind)k, r));
+            }
+        }
+        const struct region *hdr[] = {&l->header_title, &l->header_date, &l->header_clock};
+        for (size_t i = 0; i < ARRAY_LEN(hdr); i++)
+            if (hdr[i]->present)
+                expect_contrast(files[f], "header text", c[hdr[i]->color],
+                                c[COL_HEADER_BACKGROUND]);
+        layout_destroy(l);
+        free(json);
+        free(files[f]);
+    }
+    free(files);
+}
+
+/* ---- slides ---- */
+
+static struct item make_item(enum item_type t)
+{
+    switch (t) {
+    case ITEM_POST:
+        return post_item();
+    case ITEM_INTRODUCTION:
+        return introduction_item();
+    case ITEM_SHOUTOUT:
+        return shoutout_item(3);
+    case ITEM_HELP_REQUEST:
+    case ITEM_TYPE_COUNT:
+        break;
+    }
+    return help_item(HELP_ASK);
+}
+
+static void test_every_slide_fits_every_screen(void **state)
+{
+    (void)state;
+    struct layout *l = layout_builtin();
+    bool (*const has[])(void *, const char *) = {has_none, has_all};
+    for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
+        int w = screens[s].w, h = screens[s].h;
+        for (int t = 0; t < ITEM_TYPE_COUNT; t++) {
+            struct item it = make_item((enum item_type)t);
+            for (size_t k = 0; k < ARRAY_LEN(has); k++) {
+                struct layout_env e = env_for(l, w, h, has[k], NULL);
+                struct draw_list *d = layout_slide(&e, &it, 2, 7);
+                assert_true(color_equal(d->clear, l->colors[COL_BACKGROUND]));
+                check_ops(d, l, (enum slide_kind)t, w, h);
+                assert_non_null(text_op(d, "2 / 7"));
+                draw_list_destroy(d);
+                /* No page indicator when pages is 0. */
+                d = layout_slide(&e, &it, 0, 0);
+                assert_null(text_op(d, "0 / 0"));
+                draw_list_destroy(d);
+            }
+            item_clear(&it);
+        }
+    }
+    layout_destroy(l);
+}
+
+static void test_long_texts_still_fit(void **state)
+{
+    (void)state;
+    /* Worst cases: every text far too long for its box; all must shrink or be cut, never
+     * spill. */
+    struct strbuf longtext = {0};
+    for (int i = 0; i < 300; i++)
+        strbuf_appends(&longtext, "verzekeringsmaatschappij \xF0\x9F\x8E\x89 lorem ");
+    strbuf_appends(&longtext, "\n\nslot");
+    struct layout *l = layout_builtin();
+    for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
+        int w = screens[s].w, h = screens[s].h;
+        for (int t = 0; t < ITEM_TYPE_COUNT; t++) {
+            struct item it = make_item((enum item_type)t);
+            struct person *p = (struct person *)item_main_person(&it);
+            free(p->name);
+            p->name = xstrdup(longtext.data);
+            free(p->role);
+            p->role = xstrdup(longtext.data);
+            free(it.title);
+            it.title = xstrdup(longtext.data);
+            free(it.body);
+            it.body = xstrdup(longtext.data);
+            free(it.message);
+            it.message = xstrdup(longtext.data);
+            free(it.badge);
+            it.badge = xstrdup(longtext.data);
+            it.likes = 123456789;
+            it.comments = 987654321;
+            struct layout_env e = env_for(l, w, h, has_none, NULL);
+            struct draw_list *d = layout_slide(&e, &it, 999, 999);
+            check_ops(d, l, (enum slide_kind)t, w, h);
+            draw_list_destroy(d);
+            item_clear(&it);
+        }
+    }
+    strbuf_free(&longtext);
+    layout_destroy(l);
+}
+
+/* The avatar region of slide kind k for person name: a placeholder without images, the avatar
+ * URL with them. */
+static void check_avatar(enum item_type type, const char *name, const char *initials)
+{
+    struct layout *l = layout_builtin();
+    const struct region *r = &l->slides[type][REG_AVATAR];
+    assert_true(r->present);
+    for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
+        int w = screens[s].w, h = screens[s].h;
+        struct rect where = px_rect(r->rect, w, h);
+        if (r->circle)
+            where = circle_in(where);
+        struct item it = make_item(type);
+        struct layout_env e = env_for(l, w, h, has_none, NULL);
+        struct draw_list *d = layout_slide(&e, &it, 1, 1);
+        size_t at = assert_placeholder_at(d, where, name, initials);
+        if (r->circle)
+            assert_int_equal(d->ops[at].radius, where.w / 2);
+        assert_null(image_op(d, AVATAR_ZOE));
+        draw_list_destroy(d);
+
+        /* Only the avatar is decoded: it is drawn exactly there, and no placeholder. */
+        const char *only[] = {AVATAR_ZOE, NULL};
+        e = env_for(l, w, h, has_listed, only);
+        d = layout_slide(&e, &it, 1, 1);
+        const struct draw_op *img = image_op(d, AVATAR_ZOE);
+        assert_non_null(img);
+        assert_true(rect_equal(img->r, where));
+        if (r->circle)
+            assert_int_equal(img->radius, where.w / 2);
+        for (size_t i = 0; i < d->n; i++)
+            assert_false(d->ops[i].kind == DRAW_RECT && rect_equal(d->ops[i].r, where));
+        draw_list_destroy(d);
+        item_clear(&it);
+    }
+    layout_destroy(l);
+}
+
+static void test_avatar_where_the_layout_says(void **state)
+{
+    (void)state;
+    check_avatar(ITEM_POST, "Zo\xC3\xAB van den Berg", "ZB");
+    check_avatar(ITEM_HELP_REQUEST, "Zo\xC3\xAB van den Berg", "ZB");
+    check_avatar(ITEM_SHOUTOUT, "Mohammed El Amrani", "MA");
+}
+
+static void test_post_photo_or_wide_text(void **state)
+{
+    (void)state;
+    struct layout *l = layout_builtin();
+    const struct region *title = &l->slides[SLIDE_POST][REG_TITLE];
+    const struct region *body = &l->slides[SLIDE_POST][REG_BODY];
+    const struct region *photo = &l->slides[SLIDE_POST][REG_PHOTO];
+    for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
+        int w = screens[s].w, h = screens[s].h;
+        struct item it = post_item();
+
+        /* The photo is not decoded (or failed): no hole, the text takes the whole width. */
+        const char *avatar_only[] = {AVATAR_ZOE, NULL};
+        struct layout_env e = env_for(l, w, h, has_listed, avatar_only);
+        struct draw_list *d = layout_slide(&e, &it, 1, 1);
+        assert_null(image_op(d, POST_IMAGE));
+        const struct draw_op *t = text_op(d, "Vrijdagmiddagborrel");
+        assert_non_null(t);
+        struct rect wide = px_rect(title->rect_no_photo, w, h);
+        assert_int_equal(t->r.x, wide.x);
+        assert_int_equal(t->r.w, wide.w);
+        assert_true(rect_inside(t->r, wide));
+        const struct draw_op *b = text_op(d, "Vanaf");
+        assert_non_null(b);
+        struct rect wide_body = px_rect(body->rect_no_photo, w, h);
+        assert_int_equal(b->r.x, wide_body.x);
+        assert_int_equal(b->r.w, wide_body.w);
+        assert_true(b->r.y >= t->r.y + t->r.h); /* the body flows below the title */
+        assert_true(b->r.y + b->r.h <= wide_body.y + wide_body.h);
+        check_ops(d, l, SLIDE_POST, w, h);
+        draw_list_destroy(d);
+
+        /* With the photo: the photo region, and the narrow text column beside it. */
+        e = env_for(l, w, h, has_all, NULL);
+        d = layout_slide(&e, &it, 1, 1);
+        const struct draw_op *img = image_op(d, POST_IMAGE);
+        assert_non_null(img);
+        assert_true(rect_equal(img->r, px_rect(photo->rect, w, h)));
+        t = text_op(d, "Vrijdagmiddag");
+        assert_non_null(t);
+        struct rect narrow = px_rect(title->rect, w, h);
+        assert_int_equal(t->r.x, narrow.x);
+        assert_int_equal(t->r.w, narrow.w);
+        assert_true(t->r.x + t->r.w <= img->r.x);
+        check_ops(d, l, SLIDE_POST, w, h);
+        draw_list_destroy(d);
+
+        /* No image_url at all: the same as an undecodable one. */
+        free(it.image_url);
+        it.image_url = NULL;
+        d = layout_slide(&e, &it, 1, 1);
+        t = text_op(d, "Vrijdagmiddagborrel");
+        assert_int_equal(t->r.w, wide.w);
+        assert_int_equal(count_kind(d, DRAW_IMAGE), 1); /* the avatar */
+        draw_list_destroy(d);
+        item_clear(&it);
+    }
+    layout_destroy(l);
+}
+
+static void test_introduction_placeholder(void **state)
+{
+    (void)state;
+    struct layout *l = layout_builtin();
+    const struct region *photo = &l->slides[SLIDE_INTRODUCTION][REG_PHOTO];
+    for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
+        int w = screens[s].w, h = screens[s].h;
+        struct rect where = px_rect(photo->rect, w, h);
+        if (photo->circle)
+            where = circle_in(where);
+        struct item it = introduction_item();
+
+        /* Neither the photo nor the avatar: big initials on the name's colour, in the photo
+         * region, never an empty hole. */
+        struct layout_env e = env_for(l, w, h, has_none, NULL);
+        struct draw_list *d = layout_slide(&e, &it, 1, 1);
+        size_t at = assert_placeholder_at(d, where, "\xC4\xB2sbrand Kuipers", "\xC4\xB2K");
+        int side = where.w < where.h ? where.w : where.h;
+        assert_true(d->ops[at + 1].text->px >= side / 4);
+        assert_int_equal(count_kind(d, DRAW_IMAGE), 0);
+        check_ops(d, l, SLIDE_INTRODUCTION, w, h);
+        draw_list_destroy(d);
+
+        /* Only the avatar: it fills the photo region. */
+        const char *avatar_only[] = {it.person.avatar_url, NULL};
+        e = env_for(l, w, h, has_listed, avatar_only);
+        d = layout_slide(&e, &it, 1, 1);
+        const struct draw_op *img = image_op(d, it.person.avatar_url);
+        assert_non_null(img);
+        assert_true(rect_equal(img->r, where));
+        draw_list_destroy(d);
+
+        /* The photo wins over the avatar. */
+        e = env_for(l, w, h, has_all, NULL);
+        d = layout_slide(&e, &it, 1, 1);
+        img = image_op(d, INTRO_IMAGE);
+        assert_non_null(img);
+        assert_true(rect_equal(img->r, where));
+        assert_int_equal(count_kind(d, DRAW_IMAGE), 1);
+        /* Started on 1 December (now is after it). */
+        assert_non_null(text_op(d, "Begonnen op 1 december"));
+        draw_list_destroy(d);
+
+        /* A start date after now says "starts". */
+        it.person.start_date = 1767225600; /* 2026-01-01 */
+        d = layout_slide(&e, &it, 1, 1);
+        assert_non_null(text_op(d, "Begint op 1 januari"));
+        draw_list_destroy(d);
+        item_clear(&it);
+    }
+    layout_destroy(l);
+}
+
+static void test_shoutout_many_recipients(void **state)
+{
+    (void)state;
+    struct layout *l = layout_builtin();
+    const struct region *rr = &l->slides[SLIDE_SHOUTOUT][REG_RECIPIENTS];
+    const struct region *ar = &l->slides[SLIDE_SHOUTOUT][REG_AVATAR];
+    bool (*const has[])(void *, const char *) = {has_none, has_all};
+    for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
+        int w = screens[s].w, h = screens[s].h;
+        struct rect region = px_rect(rr->rect, w, h);
+        struct rect from_avatar = circle_in(px_rect(ar->rect, w, h));
+        struct item it = shoutout_item(20);
+        for (size_t k = 0; k < ARRAY_LEN(has); k++) {
+            struct layout_env e = env_for(l, w, h, has[k], NULL);
+            struct draw_list *d = layout_slide(&e, &it, 1, 1);
+            check_ops(d, l, SLIDE_SHOUTOUT, w, h);
+            size_t avatars = 0;
+            int prev_right = INT32_MIN;
+            for (size_t i = 0; i < d->n; i++) {
+                const struct draw_op *op = &d->ops[i];
+                bool disc = op->r.w == op->r.h && op->radius == op->r.w / 2 && op->kind != DRAW_TEXT;
+                bool recipient_url = op->kind == DRAW_IMAGE && strstr(op->url, "/to/") != NULL;
+                if (!disc && !recipient_url)
+                    continue;
+                if (rect_equal(op->r, from_avatar))
+                    continue; /* the sender, in the avatar region */
+                if (!rect_inside(op->r, region))
+                    fail_msg("%dx%d: recipient avatar at %d,%d %dx%d outside %d,%d %dx%d", w, h,
+                             op->r.x, op->r.y, op->r.w, op->r.h, region.x, region.y, region.w,
+                             region.h);
+                assert_true(op->r.x >= prev_right); /* side by side, never overlapping */
+                prev_right = op->r.x + op->r.w;
+                avatars++;
+            }
+            assert_true(avatars >= 1);
+            assert_true(avatars < 20); /* 20 do not fit in one row */
+            /* The names are all there in the title, even those without an avatar. */
+            const struct draw_op *t = text_op(d, "Aan Collega 1");
+            assert_non_null(t);
+            /* The sender. */
+            assert_non_null(text_op(d, "Van Mohammed"));
+            draw_list_destroy(d);
+        }
+        item_clear(&it);
+    }
+    layout_destroy(l);
+}
+
+static void test_help_request_ask_and_offer(void **state)
+{
+    (void)state;
+    struct layout *l = layout_builtin();
+    struct item ask = help_item(HELP_ASK), offer = help_item(HELP_OFFER);
+    struct layout_env e = env_for(l, 1920, 1080, has_none, NULL);
+    struct draw_list *da = layout_slide(&e, &ask, 1, 2), *doff = layout_slide(&e, &offer, 2, 2);
+    /* After the card comes the type pill, then its text. */
+    assert_int_equal(da->ops[1].kind, DRAW_RECT);
+    assert_int_equal(doff->ops[1].kind, DRAW_RECT);
+    assert_false(color_equal(da->ops[1].color, doff->ops[1].color));
+    assert_int_equal(da->ops[2].kind, DRAW_TEXT);
+    assert_int_equal(doff->ops[2].kind, DRAW_TEXT);
+    assert_string_equal(da->ops[2].text->lines[0].s, tr(LANG_NL, STR_LABEL_HELP_ASK));
+    assert_string_equal(doff->ops[2].text->lines[0].s, tr(LANG_NL, STR_LABEL_HELP_OFFER));
+    /* The tags and the until date share the meta line. */
+    assert_non_null(text_op(da, "#klussen  #kantoor"));
+    check_ops(da, l, SLIDE_HELP_REQUEST, 1920, 1080);
+    check_ops(doff, l, SLIDE_HELP_REQUEST, 1920, 1080);
+    draw_list_destroy(da);
+    draw_list_destroy(doff);
+    item_clear(&ask);
+    item_clear(&offer);
+    layout_destroy(l);
+}
+
+static void test_status_and_header(void **state)
+{
+    (void)state;
+    struct layout *l = layout_builtin();
+    for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
+        int w = screens[s].w, h = screens[s].h;
+        struct layout_env e = env_for(l, w, h, has_none, NULL);
+        struct draw_list *d = layout_status(&e, "Even geduld", "Het prikbord haalt de laatste berichten op.");
+        check_ops(d, l, SLIDE_STATUS, w, h);
+        assert_int_equal(count_kind(d, DRAW_TEXT), 2);
+        const struct draw_op *title = text_op(d, "Even geduld");
+        assert_non_null(title);
+        assert_int_equal(title->align, ALIGN_CENTER);
+        assert_non_null(text_op(d, "Het prikbord"));
+        draw_list_destroy(d);
+
+        d = layout_header(&e, "Gemeente Zwolle", "donderdag 27 november", "09:41");
+        struct rect band = layout_header_rect(&e);
+        assert_true(rect_equal(band, px_rect(l->header, w, h)));
+        assert_int_equal(count_kind(d, DRAW_TEXT), 3);
+        static const char *const texts[] = {"Gemeente Zwolle", "donderdag 27 november", "09:41"};
+        for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+            const struct draw_op *op = text_op(d, texts[i]);
+            assert_non_null(op);
+            assert_true(rect_inside(op->r, band));
+            assert_true(color_equal(op->color, l->colors[COL_HEADER_TEXT]));
+            for (size_t k = 0; k < op->text->n_lines; k++)
+                assert_true(op->text->lines[k].width <= op->r.w);
+        }
+        for (size_t i = 0; i < d->n; i++)
+            assert_true(rect_inside(d->ops[i].r, (struct rect){0, 0, w, h}));
+        draw_list_destroy(d);
+
+        /* Missing strings leave their place empty. */
+        d = layout_header(&e, "Gemeente Zwolle", "", NULL);
+        assert_int_equal(count_kind(d, DRAW_TEXT), 1);
+        draw_list_destroy(d);
+    }
+    draw_list_destroy(NULL);
+    layout_destroy(l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_builtin_layout),
+        cmocka_unit_test(test_landscape_file_parses),
+        cmocka_unit_test(test_parse_errors_name_the_path),
+        cmocka_unit_test(test_color_contrast_maths),
+        cmocka_unit_test(test_layout_name_color),
+        cmocka_unit_test(test_contrast_of_every_layout_file),
+        cmocka_unit_test(test_every_slide_fits_every_screen),
+        cmocka_unit_test(test_long_texts_still_fit),
+        cmocka_unit_test(test_avatar_where_the_layout_says),
+        cmocka_unit_test(test_post_photo_or_wide_text),
+        cmocka_unit_test(test_introduction_placeholder),
+        cmocka_unit_test(test_shoutout_many_recipients),
+        cmocka_unit_test(test_help_request_ask_and_offer),
+        cmocka_unit_test(test_status_and_header),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
