@@ -318,7 +318,8 @@ static void parse_item(struct item_ctx *c, const cJSON *o, struct item *it, char
         item_fail(c, REASON_INVALID, "type is missing");
         return;
     }
-    if (!item_type_parse(*type_out, &it->type)) {
+    /* The type must be exactly one of the names: the sanitised copy is for the report only. */
+    if (!item_type_parse(cJSON_GetStringValue(field(o, "type")), &it->type)) {
         item_fail(c, REASON_UNKNOWN_TYPE, "unknown type \"%s\"", *type_out);
         return;
     }
@@ -377,6 +378,21 @@ static void report_add(struct feed_report *r, char *id, char *type, enum item_re
     };
 }
 
+/* Whether a JSON text holds the escape \u0000. cJSON decodes it into a C string, which would
+ * end there: "open\u0000closed" would read as "open". Backslashes only occur inside strings
+ * of a document cJSON accepted, so a plain scan that skips each escaped character is exact. */
+static bool has_escaped_nul(const char *buf, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (buf[i] != '\\')
+            continue;
+        if (buf[i + 1] == 'u' && len - i >= 6 && memcmp(buf + i + 2, "0000", 4) == 0)
+            return true;
+        i++;
+    }
+    return false;
+}
+
 static bool is_id_taken(const struct feed *f, const char *id)
 {
     return feed_find(f, id) != NULL;
@@ -411,6 +427,15 @@ struct feed *feed_parse(const char *buf, size_t len, const struct feed_parse_opt
         buf += 3; /* a UTF-8 byte order mark is harmless: skip it */
         len -= 3;
     }
+    /* A NUL byte is never valid JSON; cJSON would accept one inside a string and the C string
+     * would end there. */
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        size_t line, col;
+        position_of(buf, (size_t)(nul - buf), &line, &col);
+        set_err(err, errlen, "invalid JSON: a NUL byte at line %zu, column %zu", line, col);
+        goto fail;
+    }
     root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
     if (!root) {
         size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0, line, col;
@@ -431,6 +456,10 @@ struct feed *feed_parse(const char *buf, size_t len, const struct feed_parse_opt
     }
     if (!cJSON_IsObject(root)) {
         set_err(err, errlen, "feed root is not a JSON object");
+        goto fail;
+    }
+    if (has_escaped_nul(buf, len)) {
+        set_err(err, errlen, "invalid feed: a string holds an escaped NUL character (\\u0000)");
         goto fail;
     }
     const cJSON *version = field(root, "version");
@@ -609,6 +638,11 @@ char *feed_serialize(const struct feed *f)
         put_str(o, "body", it->body);
         put_str(o, "image_url", it->image_url);
         cJSON_AddItemToArray(items, o);
+    }
+    if (f->n_removed) {
+        cJSON *removed = cJSON_AddArrayToObject(root, "removed");
+        for (size_t i = 0; i < f->n_removed; i++)
+            cJSON_AddItemToArray(removed, cJSON_CreateString(f->removed[i]));
     }
     char *out = cJSON_Print(root);
     cJSON_Delete(root);

@@ -74,6 +74,12 @@ static void report_config(void *ctx, const char *msg)
     fprintf(stderr, "%s\n", msg);
 }
 
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* A feed given as a path becomes a file: URL, so that it takes the same libcurl path. */
 static char *feed_url_of(const char *arg)
 {
@@ -82,6 +88,10 @@ static char *feed_url_of(const char *arg)
     char resolved[PATH_MAX];
     if (!realpath(arg, resolved))
         return NULL;
+    if (is_dir(resolved)) {
+        errno = EISDIR;
+        return NULL;
+    }
     struct strbuf b = {0};
     strbuf_appends(&b, "file://");
     for (const char *p = resolved; *p; p++) {
@@ -93,12 +103,6 @@ static char *feed_url_of(const char *arg)
             strbuf_appendf(&b, "%%%02X", c);
     }
     return b.data;
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* Bundled data (demo, layouts): $PRIKBORD_DATA_DIR, the source tree when running from a

@@ -253,9 +253,10 @@ char *text_sanitize(const char *s, size_t len, size_t max_bytes, bool keep_newli
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || is_bidi_control(cp))
             continue;
         /* Invisible joiners are kept inside text (emoji sequences need ZWJ, VS16) but never
-         * count as ink, so a string made only of them ends up empty. */
+         * count as ink, so a string made only of them ends up empty. One after white space
+         * joins nothing and would keep trailing white space alive, so it is dropped. */
         bool ink = unicode_is_visible(cp);
-        if (!ink && !any_ink)
+        if (!ink && (!any_ink || pending_space || pending_newlines))
             continue;
         char enc[4];
         size_t n = utf8_encode(cp, enc);
@@ -383,8 +384,13 @@ bool time_parse_rfc3339(const char *s, int64_t *out)
     }
     if (sec == 60)
         sec = 59; /* leap second: close enough for a wall display */
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
-           offset;
+    int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
+                offset;
+    /* An offset can push the instant out of years 0000..9999, which RFC 3339 cannot write
+     * back (the last-good cache would then lose the item). */
+    if (t < days_from_civil(0, 1, 1) * 86400 || t >= days_from_civil(10000, 1, 1) * 86400)
+        return false;
+    *out = t;
     return true;
 }
 
