@@ -28,6 +28,7 @@ struct app {
     void *image_ctx;
     struct schedule *sched;
     char *status_title, *status_message;
+    char *note;
 
     enum app_state state;
     struct slide cur, prev;
@@ -94,6 +95,7 @@ void app_destroy(struct app *a)
     feed_destroy(a->feed);
     free(a->status_title);
     free(a->status_message);
+    free(a->note);
     free(a);
 }
 
@@ -215,6 +217,16 @@ void app_set_status(struct app *a, const char *title, const char *message)
         a->need_advance = true;
 }
 
+void app_set_note(struct app *a, const char *note)
+{
+    if (same_str(note && *note ? note : NULL, a->note))
+        return;
+    free(a->note);
+    a->note = note && *note ? xstrdup(note) : NULL;
+    draw_list_destroy(a->header);
+    a->header = NULL;
+}
+
 void app_resize(struct app *a, int w, int h)
 {
     if (w == a->w && h == a->h)
@@ -255,7 +267,7 @@ static void update_header(struct app *a, const struct tm *local)
     draw_list_destroy(a->header);
     struct layout_env e = env_of(a);
     const char *name = a->feed && a->feed->community.name ? a->feed->community.name : "Prikbord";
-    a->header = layout_header(&e, name, a->date, a->clock);
+    a->header = layout_header_note(&e, name, a->date, a->clock, a->note);
     a->header_key = a->next_key++;
     a->dirty = true;
 }

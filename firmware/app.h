@@ -38,6 +38,10 @@ void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, co
  * cached). Both strings are copied; NULL restores the default "one moment" text. */
 void app_set_status(struct app *a, const char *title, const char *message);
 
+/* A short note in the header for whoever administers the screen ("updated 10:42", "the
+ * server refused the token"), or NULL for none. Copied; redraws the header only on change. */
+void app_set_note(struct app *a, const char *note);
+
 /* The screen size changed: everything is laid out again. */
 void app_resize(struct app *a, int w, int h);
 

@@ -126,7 +126,15 @@ static const struct option options[] = {
         "Seconds between two fetches of the feed."),
     INT(SEC_FEED, "max_feed_bytes", max_feed_bytes, "8388608", 65536, 67108864,
         "Largest feed download accepted, in bytes."),
+    INT(SEC_FEED, "connect_timeout", connect_timeout_s, "10", 1, 300,
+        "Seconds to wait for a connection to the server."),
+    INT(SEC_FEED, "stall_timeout", stall_timeout_s, "20", 1, 600,
+        "Seconds a transfer may stall (under 100 bytes a second) before it is given up."),
+    INT(SEC_FEED, "transfer_timeout", transfer_timeout_s, "60", 1, 3600,
+        "Seconds one whole transfer may take."),
 
+    STRING(SEC_DISPLAY, "id", display_id, NULL,
+           "Name of this screen in logs, requests and the status slide; unset: the host name."),
     STRING(SEC_DISPLAY, "layout", layout, "auto",
            "Layout name (from layouts/) or path to a layout file; auto picks one for the screen."),
     SIZE(SEC_DISPLAY, "window", window_w, window_h, "fullscreen", 64, 16384,
@@ -147,6 +155,8 @@ static const struct option options[] = {
     STRING(SEC_CACHE, "dir", cache_dir, NULL,
            "Directory for the last good feed and its images; unset: $XDG_CACHE_HOME/prikbord "
            "or ~/.cache/prikbord."),
+    INT(SEC_CACHE, "max_mb", cache_max_mb, "200", 1, 100000,
+        "Most megabytes of images kept in the cache; the least recently used go first."),
 
     ENUM_INDEX(SEC_LOG, "level", log_level, "info", log_level_names,
                "Least important kind of message that is logged."),

@@ -19,8 +19,12 @@ struct config {
     char *source;     /* "prikbord", "yammer", "humhub" or "discourse" */
     int refresh_interval_s;
     int max_feed_bytes;
+    int connect_timeout_s;
+    int stall_timeout_s;
+    int transfer_timeout_s;
 
     /* [display] */
+    char *display_id;     /* NULL: main.c uses the host name */
     char *layout;           /* a layout name, "auto", or a file path */
     int window_w, window_h; /* both 0: fullscreen */
     int slide_seconds;
@@ -33,6 +37,7 @@ struct config {
 
     /* [cache] */
     char *cache_dir; /* NULL: main.c picks $XDG_CACHE_HOME/prikbord or ~/.cache/prikbord */
+    int cache_max_mb;
 
     /* [log] */
     int log_level; /* an enum log_level from log.h */

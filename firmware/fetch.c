@@ -60,7 +60,22 @@ struct transfer {
     bool error_body_capped; /* an error body was cut at its cap (the transfer was stopped) */
     char *retry_after;      /* raw values, interpreted once all headers are in */
     char *date;
+    const atomic_bool *cancel;
+    bool cancelled;
 };
+
+/* libcurl calls this about once a second and at every chunk: a way out of a hung transfer. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct transfer *t = ud;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    if (t->cancel && atomic_load(t->cancel)) {
+        t->cancelled = true;
+        return 1;
+    }
+    return 0;
+}
 
 bool fetch_global_init(void)
 {
@@ -562,6 +577,11 @@ static CURLcode configure(CURL *c, const struct fetch_request *req, struct curl_
     SET(CURLOPT_HEADERDATA, t);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, t);
+    if (req->cancel) {
+        SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+        SET(CURLOPT_XFERINFODATA, t);
+        SET(CURLOPT_NOPROGRESS, 0L);
+    }
 #undef SET
     return CURLE_OK;
 }
@@ -570,7 +590,9 @@ static CURLcode configure(CURL *c, const struct fetch_request *req, struct curl_
 static void conclude(const struct transfer *t, CURLcode rc, bool is_file, const char *errbuf,
                      struct fetch_response *resp)
 {
-    if (t->too_large) {
+    if (t->cancelled) {
+        fail(resp, FETCH_TRANSPORT_ERROR, "cancelled");
+    } else if (t->too_large) {
         fail(resp, FETCH_TOO_LARGE, "body larger than %zu bytes", t->max_bytes);
     } else if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && t->error_body_capped)) {
         if (is_file && resp->status == 0)
@@ -595,7 +617,7 @@ static void conclude(const struct transfer *t, CURLcode rc, bool is_file, const 
 enum fetch_result fetcher_get(struct fetcher *f, const struct fetch_request *req,
                               struct fetch_response *resp)
 {
-    struct transfer t = {.resp = resp};
+    struct transfer t = {.resp = resp, .cancel = req->cancel};
     struct curl_slist *headers = NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     bool is_file = false;

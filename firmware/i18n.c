@@ -23,6 +23,10 @@ static const char *const strings[LANG_COUNT][STR_COUNT] = {
         [STR_EMPTY_TITLE] = "Nog niets op het prikbord",
         [STR_EMPTY_BODY] = "Zodra er nieuws, nieuwe collega's of shout-outs zijn, staan ze hier.",
         [STR_OFFLINE] = "Offline: laatst bijgewerkt %s",
+        [STR_UPDATED_AT] = "bijgewerkt %s",
+        [STR_TOKEN_REFUSED] = "Feed weigert de toegangssleutel: vraag IT het token te controleren",
+        [STR_STARTING_TITLE] = "Het prikbord start op",
+        [STR_STARTING_BODY] = "Zo meteen staat hier het laatste nieuws uit de community.\n\n%s",
     },
     [LANG_EN] = {
         [STR_LABEL_POST] = "Highlight",
@@ -41,6 +45,10 @@ static const char *const strings[LANG_COUNT][STR_COUNT] = {
         [STR_EMPTY_TITLE] = "Nothing on the board yet",
         [STR_EMPTY_BODY] = "News, new colleagues and shout-outs will appear here as soon as there are any.",
         [STR_OFFLINE] = "Offline: last updated %s",
+        [STR_UPDATED_AT] = "updated %s",
+        [STR_TOKEN_REFUSED] = "The feed refuses this screen's token: IT, please check it",
+        [STR_STARTING_TITLE] = "The pinboard is starting",
+        [STR_STARTING_BODY] = "The community's latest news will be here in a moment.\n\n%s",
     },
 };
 

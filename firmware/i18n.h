@@ -24,6 +24,10 @@ enum str_id {
     STR_EMPTY_TITLE,
     STR_EMPTY_BODY,
     STR_OFFLINE,       /* footer note when showing the last good content */
+    STR_UPDATED_AT,    /* "updated %s": the content is older than a few refreshes */
+    STR_TOKEN_REFUSED, /* the server refused the token (401/403) */
+    STR_STARTING_TITLE,
+    STR_STARTING_BODY, /* "%s" is replaced by what the screen is trying */
     STR_COUNT
 };
 

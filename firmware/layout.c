@@ -25,8 +25,15 @@ static struct draw_op *push(struct draw_list *d, enum draw_kind kind, struct rec
         d->ops = xrealloc(d->ops, d->cap * sizeof *d->ops);
     }
     struct draw_op *op = &d->ops[d->n++];
-    *op = (struct draw_op){.kind = kind, .r = r};
+    *op = (struct draw_op){.kind = kind, .r = r, .region = REG_COUNT};
     return op;
+}
+
+/* Marks the ops added since index from as drawn for region id (tests check they stay in it). */
+static void tag_region(struct draw_list *d, size_t from, enum region_id id)
+{
+    for (size_t i = from; i < d->n; i++)
+        d->ops[i].region = id;
 }
 
 static struct rect to_px(const struct layout_env *e, struct frect f)
@@ -60,7 +67,9 @@ static int add_text_in(struct draw_list *d, const struct layout_env *e, const st
         return box.y;
     struct text_block *b = text_layout(e->metrics, reg->face, text, box.w, box.h, reg->max_lines,
                                        px_of(e, reg->size), px_of(e, reg->min_size));
-    if (b->n_lines == 0) {
+    /* Not even one line fits the box's height (a region squeezed by the one it follows):
+     * nothing rather than text over its neighbour. */
+    if (b->n_lines == 0 || b->height > box.h) {
         text_block_destroy(b);
         return box.y;
     }
@@ -85,10 +94,17 @@ struct placer {
     int bottom[REG_COUNT];
 };
 
+/* The region's rectangle in pixels: rect_no_photo when the slide shows no photo. */
+static struct rect region_rect(const struct placer *p, enum region_id id)
+{
+    const struct region *r = &p->regs[id];
+    return to_px(p->e, !p->photo && r->has_rect_no_photo ? r->rect_no_photo : r->rect);
+}
+
 static struct rect region_box(struct placer *p, enum region_id id)
 {
     const struct region *r = &p->regs[id];
-    struct rect box = to_px(p->e, !p->photo && r->has_rect_no_photo ? r->rect_no_photo : r->rect);
+    struct rect box = region_rect(p, id);
     if (r->follows != REG_COUNT) {
         int top = p->bottom[r->follows];
         if (top >= 0) {
@@ -112,7 +128,9 @@ static void place_text(struct placer *p, enum region_id id, const char *text)
     p->bottom[id] = -1;
     if (!r->present || !text || !*text)
         return;
+    size_t from = p->d->n;
     p->bottom[id] = add_text_in(p->d, p->e, r, region_box(p, id), text, col(p->e, r->color));
+    tag_region(p->d, from, id);
 }
 
 static void place_card(struct placer *p)
@@ -123,6 +141,7 @@ static void place_card(struct placer *p)
     struct draw_op *op = push(p->d, DRAW_RECT, to_px(p->e, r->rect));
     op->color = col(p->e, r->fill == COL_COUNT ? COL_SURFACE : r->fill);
     op->radius = px_of(p->e, p->e->layout->corner_radius);
+    op->region = REG_CARD;
 }
 
 static const struct rgba name_palette[] = {
@@ -182,8 +201,10 @@ static void add_avatar(struct draw_list *d, const struct layout_env *e, const st
 static void place_avatar(struct placer *p, const struct person *person)
 {
     const struct region *r = &p->regs[REG_AVATAR];
+    size_t from = p->d->n;
     if (r->present && person && person->name)
-        add_avatar(p->d, p->e, person, NULL, to_px(p->e, r->rect), r->circle);
+        add_avatar(p->d, p->e, person, NULL, region_rect(p, REG_AVATAR), r->circle);
+    tag_region(p->d, from, REG_AVATAR);
 }
 
 /* The type pill: a rounded label sized to its text. */
@@ -192,7 +213,7 @@ static void place_label(struct placer *p, enum region_id id, const char *text, s
     const struct region *r = &p->regs[id];
     if (!r->present || !text || !*text)
         return;
-    struct rect box = to_px(p->e, r->rect);
+    struct rect box = region_rect(p, id);
     int pad = box.h / 2;
     struct text_block *b = text_layout(p->e->metrics, r->face, text, box.w - 2 * pad, box.h, 1,
                                        px_of(p->e, r->size), px_of(p->e, r->min_size));
@@ -206,6 +227,7 @@ static void place_label(struct placer *p, enum region_id id, const char *text, s
     op->text = b;
     op->color = col(p->e, COL_ON_ACCENT);
     op->align = ALIGN_LEFT;
+    bg->region = op->region = id;
 }
 
 static void place_photo(struct placer *p, const char *url)
@@ -216,6 +238,7 @@ static void place_photo(struct placer *p, const char *url)
     struct draw_op *op = push(p->d, DRAW_IMAGE, to_px(p->e, r->rect));
     op->url = xstrdup(url);
     op->radius = px_of(p->e, p->e->layout->corner_radius);
+    op->region = REG_PHOTO;
 }
 
 static char *role_line(const struct person *person)
@@ -273,8 +296,10 @@ static void slide_post(struct placer *p, const struct item *it)
 static void slide_introduction(struct placer *p, const struct item *it)
 {
     const struct region *r = &p->regs[REG_PHOTO];
+    size_t from = p->d->n;
     if (r->present)
         add_avatar(p->d, p->e, &it->person, it->image_url, to_px(p->e, r->rect), r->circle);
+    tag_region(p->d, from, REG_PHOTO);
     place_label(p, REG_LABEL, tr(p->e->lang, STR_LABEL_INTRODUCTION),
                 p->e->layout->type_colors[it->type]);
     place_text(p, REG_NAME, it->person.name);
@@ -320,10 +345,12 @@ static void place_recipients(struct placer *p, const struct item *it)
     struct rect box = to_px(p->e, r->rect);
     int s = box.h, step = s + s / 5;
     size_t fit = box.w >= s ? (size_t)((box.w - s) / step + 1) : 0;
+    size_t from = p->d->n;
     for (size_t i = 0; i < it->n_to && i < fit; i++) {
         struct rect a = {box.x + (int)i * step, box.y, s, s};
         add_avatar(p->d, p->e, &it->to[i], NULL, a, true);
     }
+    tag_region(p->d, from, REG_RECIPIENTS);
 }
 
 static char *names_list(enum lang l, const struct person *people, size_t n)
@@ -435,15 +462,41 @@ struct rect layout_header_rect(const struct layout_env *e)
 struct draw_list *layout_header(const struct layout_env *e, const char *community,
                                 const char *date, const char *clock)
 {
+    return layout_header_note(e, community, date, clock, NULL);
+}
+
+struct draw_list *layout_header_note(const struct layout_env *e, const char *community,
+                                     const char *date, const char *clock, const char *note)
+{
     struct draw_list *d = xcalloc(1, sizeof *d);
     const struct layout *l = e->layout;
     d->clear = col(e, COL_HEADER_BACKGROUND);
     struct draw_op *bg = push(d, DRAW_RECT, layout_header_rect(e));
     bg->color = col(e, COL_HEADER_BACKGROUND);
+    bool noted = note && *note;
     const struct region *regs[] = {&l->header_title, &l->header_date, &l->header_clock};
-    const char *texts[] = {community, date, clock};
+    const char *texts[] = {community, noted ? NULL : date, clock};
     for (size_t i = 0; i < ARRAY_LEN(regs); i++)
         if (regs[i]->present)
             add_text_in(d, e, regs[i], to_px(e, regs[i]->rect), texts[i], col(e, regs[i]->color));
+    if (noted && l->header_date.present) {
+        /* A pill of the header's text colour at low opacity: visible to those who look for
+         * it, quiet for everyone else. */
+        const struct region *r = &l->header_date;
+        struct rect box = to_px(e, r->rect);
+        int h = px_of(e, r->size) * 8 / 5, pad = h / 2;
+        struct text_block *b = text_layout(e->metrics, r->face, note, box.w - 2 * pad, h, 1,
+                                           px_of(e, r->size), px_of(e, r->min_size));
+        int w = b->width + 2 * pad;
+        struct rect pill = {r->align == ALIGN_LEFT ? box.x : box.x + box.w - w, box.y + (box.h - h) / 2, w, h};
+        struct draw_op *p = push(d, DRAW_RECT, pill);
+        p->color = col(e, COL_HEADER_TEXT);
+        p->color.a = 40;
+        p->radius = h / 2;
+        struct draw_op *t = push(d, DRAW_TEXT, (struct rect){pill.x + pad, pill.y + (h - b->height) / 2, b->width, b->height});
+        t->text = b;
+        t->color = col(e, COL_HEADER_TEXT);
+        t->align = ALIGN_LEFT;
+    }
     return d;
 }

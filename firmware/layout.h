@@ -90,7 +90,10 @@ enum slide_kind {
 
 struct layout {
     char *name;
-    float min_aspect, max_aspect; /* the screens it is meant for (width / height) */
+    /* The screens it is meant for: width / height, and pixel bounds (0: none) for the layouts
+     * of small panels. */
+    float min_aspect, max_aspect;
+    int min_w, max_w, min_h, max_h;
     struct rgba colors[COL_COUNT];
     struct rgba type_colors[ITEM_TYPE_COUNT];
     char *font;          /* fontconfig family name */
@@ -108,6 +111,19 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
 struct layout *layout_builtin(void);
 void layout_destroy(struct layout *l); /* NULL-safe */
 
+/* Whether a w x h screen is inside l's "fits" range (aspect and pixel bounds). */
+bool layout_fits(const struct layout *l, int w, int h);
+/* For the automatic choice: < 0 when a suits a w x h screen better than b, > 0 when b does, 0
+ * when neither is better (the caller keeps the first by file name, so the choice does not
+ * depend on directory order). A layout that fits beats one that does not; among those that
+ * fit, the narrower aspect range wins, then the one with pixel bounds (made for that size
+ * class). When none fits, the nearest aspect range wins. */
+int layout_compare_fit(const struct layout *a, const struct layout *b, int w, int h);
+
+/* Text smaller than this fraction of the screen height is refused by layout_parse: it cannot
+ * be read on a wall. The shipped layouts keep a higher floor (docs/layouts.md). */
+#define LAYOUT_MIN_TEXT 0.015f
+
 /* ---- draw lists ---- */
 
 enum draw_kind { DRAW_RECT, DRAW_TEXT, DRAW_IMAGE, DRAW_KIND_COUNT };
@@ -120,6 +136,7 @@ struct draw_op {
     struct text_block *text; /* TEXT: owned; lines drawn from r.x/r.y, aligned in r.w */
     enum align align;
     char *url;               /* IMAGE: owned key into the image set; cropped to fill r */
+    enum region_id region;   /* the region it was placed for; REG_COUNT: the header */
 };
 
 struct draw_list {
@@ -151,6 +168,10 @@ struct draw_list *layout_status(const struct layout_env *env, const char *title,
 /* The header band: community name, date and clock. */
 struct draw_list *layout_header(const struct layout_env *env, const char *community,
                                 const char *date, const char *clock);
+/* The same with a note for whoever administers the screen ("updated 10:42", a refused token):
+ * a calm pill in the date's place. note NULL or "": the plain header. */
+struct draw_list *layout_header_note(const struct layout_env *env, const char *community,
+                                     const char *date, const char *clock, const char *note);
 /* The header band's rectangle in pixels. */
 struct rect layout_header_rect(const struct layout_env *env);
 

@@ -42,6 +42,11 @@ uint64_t loop_run(struct platform *p, struct app *a, const struct loop_hooks *h,
         case PLATFORM_EVENT_RESIZED: {
             int w, hh;
             platform_size(p, &w, &hh);
+            if (h->rotation == 90 || h->rotation == 270) {
+                int t = w;
+                w = hh;
+                hh = t;
+            }
             if (h->reset)
                 h->reset(h->ctx);
             app_resize(a, w, hh);

@@ -18,6 +18,9 @@ struct loop_hooks {
     void (*news)(void *ctx);
     /* The drawable changed size or was lost: cached drawings must go. */
     void (*reset)(void *ctx);
+    /* display.rotation in degrees: at 90 and 270 slides are laid out for the drawable's
+     * height x width (the renderer turns the picture). */
+    int rotation;
 };
 
 /* Runs until a quit event (or a quit key when key_quit). Returns the number of frames drawn. */

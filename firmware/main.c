@@ -85,10 +85,17 @@ static char *feed_url_of(const char *arg)
 {
     if (strstr(arg, "://"))
         return xstrdup(arg);
-    char resolved[PATH_MAX];
-    if (!realpath(arg, resolved))
-        return NULL;
-    if (is_dir(resolved)) {
+    char *resolved = realpath(arg, NULL);
+    if (!resolved) {
+        /* A feed file that is not there yet (a bridge writes it later, a mount is late) is
+         * not an error for a wall display: it keeps trying, and shows its cache meanwhile. */
+        char cwd[PATH_MAX];
+        if (errno != ENOENT || !*arg || (arg[0] != '/' && !getcwd(cwd, sizeof cwd)))
+            return NULL;
+        resolved = arg[0] == '/' ? xstrdup(arg) : xasprintf("%s/%s", cwd, arg);
+        log_warn("feed file %s does not exist (yet)", resolved);
+    } else if (is_dir(resolved)) {
+        free(resolved);
         errno = EISDIR;
         return NULL;
     }
@@ -102,6 +109,7 @@ static char *feed_url_of(const char *arg)
         else
             strbuf_appendf(&b, "%%%02X", c);
     }
+    free(resolved);
     return b.data;
 }
 
@@ -157,33 +165,47 @@ static struct layout *choose_layout(const char *want, int w, int h)
             log_warn("using the built-in layout instead");
         return l ? l : layout_builtin();
     }
+    /* The best match by layout_compare_fit; files in name order, so that a tie does not
+     * depend on the directory's order. */
     char *dir = xasprintf("%s/layouts", data_dir());
-    DIR *d = opendir(dir);
-    float aspect = h > 0 ? (float)w / (float)h : 1.78f;
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
-            continue;
-        char *p = xasprintf("%s/%s", dir, e->d_name);
-        struct layout *c = layout_from_file(p);
-        free(p);
-        if (c && aspect >= c->min_aspect && aspect <= c->max_aspect && !l) {
-            l = c;
-        } else {
-            layout_destroy(c);
+    struct dirent **names = NULL;
+    int n_names = scandir(dir, &names, NULL, alphasort);
+    for (int i = 0; i < n_names; i++) {
+        size_t n = strlen(names[i]->d_name);
+        if (n >= 6 && strcmp(names[i]->d_name + n - 5, ".json") == 0) {
+            char *p = xasprintf("%s/%s", dir, names[i]->d_name);
+            struct layout *c = layout_from_file(p);
+            free(p);
+            if (c && (!l || layout_compare_fit(c, l, w, h) < 0)) {
+                layout_destroy(l);
+                l = c;
+            } else {
+                layout_destroy(c);
+            }
         }
+        free(names[i]);
     }
-    if (d)
-        closedir(d);
+    free(names);
     free(dir);
-    if (!l)
-        log_info("no layout in layouts/ fits %dx%d; using the built-in layout", w, h);
-    return l ? l : layout_builtin();
+    if (!l) {
+        log_info("no layout in layouts/ for %dx%d; using the built-in layout", w, h);
+        return layout_builtin();
+    }
+    if (!layout_fits(l, w, h))
+        log_info("no layout in layouts/ is made for %dx%d; %s is the nearest", w, h, l->name);
+    return l;
 }
 
 static int check_feed(const struct config *cfg, const char *arg, bool json)
 {
+    /* Checking a file that is not there is a plain error, not a feed to wait for. */
+    struct stat st;
+    if (!strstr(arg, "://") && stat(arg, &st) != 0) {
+        fprintf(stderr, "prikbord: %s: %s\n", arg, strerror(errno));
+        if (json)
+            printf("{\"usable\": false, \"error\": \"cannot read the feed file\", \"items\": []}\n");
+        return EXIT_UNUSABLE;
+    }
     char *url = feed_url_of(arg);
     if (!url) {
         fprintf(stderr, "prikbord: %s: %s\n", arg, strerror(errno));
@@ -245,8 +267,12 @@ struct screen {
     struct refresh *refresh;
     struct snapshot *snap; /* images of the content on screen */
     enum lang lang;
+    const char *feed_url;   /* borrowed from run() */
+    const char *display_id; /* borrowed from run() */
+    int interval_s;
     int64_t started_ms;
     bool first_frame, first_content;
+    int rotation; /* display.rotation */
 };
 
 static bool snap_has_image(void *ctx, const char *url)
@@ -267,7 +293,22 @@ static void wake_main(void *ctx)
     platform_wake(ctx);
 }
 
-/* Takes the worker's news: new content, or a problem to show while there is none. */
+/* Where the screen fetches from, for people: scheme and host only (a path or query may carry
+ * secrets), or "a local file". */
+static void feed_host(const char *url, char *out, size_t outlen)
+{
+    if (strncmp(url, "file:", 5) == 0) {
+        snprintf(out, outlen, "a local file");
+        return;
+    }
+    const char *p = strstr(url, "://");
+    size_t n = p ? (size_t)(p + 3 - url) + strcspn(p + 3, "/?#") : strcspn(url, "/?#");
+    snprintf(out, outlen, "%.*s", (int)n, url);
+}
+
+static void local_now(int64_t wall, struct tm *out);
+
+/* Takes the worker's news: new content, and what to tell people about the connection. */
 static void take_news(struct screen *s, enum lang lang)
 {
     struct snapshot *snap = refresh_take(s->refresh);
@@ -281,8 +322,38 @@ static void take_news(struct screen *s, enum lang lang)
     }
     struct refresh_state st;
     refresh_get_state(s->refresh, &st);
-    if (!st.has_content && st.attempted && st.problem[0])
-        app_set_status(s->app, tr(lang, STR_WAITING_TITLE), st.problem);
+    if (!st.has_content && st.attempted && st.problem[0]) {
+        /* First boot without content: a friendly word for passers-by, the facts for IT. */
+        char host[160], *facts, *body;
+        feed_host(s->feed_url, host, sizeof host);
+        facts = xasprintf("%s %s \xE2\x86\x92 %s: %s", lang == LANG_NL ? "Scherm" : "Screen",
+                          s->display_id, host, st.problem);
+        body = tr_with(lang, STR_STARTING_BODY, facts);
+        app_set_status(s->app, tr(lang, STR_STARTING_TITLE), body);
+        free(body);
+        free(facts);
+    }
+    /* A note in the header when the content may be out of date, or the token is refused. */
+    char note[160] = "";
+    int64_t wall = platform_wall_s(s->platform);
+    int64_t confirmed = st.last_ok ? st.last_ok : st.cached_at;
+    if (st.auth_failed) {
+        snprintf(note, sizeof note, "%s", tr(lang, STR_TOKEN_REFUSED));
+    } else if (st.has_content && confirmed && wall - confirmed > 3 * (int64_t)s->interval_s) {
+        struct tm then, today;
+        char when[40];
+        local_now(confirmed, &then);
+        local_now(wall, &today);
+        if (then.tm_yday == today.tm_yday && then.tm_year == today.tm_year)
+            snprintf(when, sizeof when, "%02d:%02d", then.tm_hour, then.tm_min);
+        else
+            snprintf(when, sizeof when, "%d/%d %02d:%02d", then.tm_mday, then.tm_mon + 1,
+                     then.tm_hour, then.tm_min);
+        char *t = tr_with(lang, STR_UPDATED_AT, when);
+        snprintf(note, sizeof note, "%s", t);
+        free(t);
+    }
+    app_set_note(s->app, note);
 }
 
 static void local_now(int64_t wall, struct tm *out)
@@ -379,7 +450,8 @@ static void news(void *ctx)
 
 static int run_window(struct screen *s, bool key_quit)
 {
-    struct loop_hooks h = {.ctx = s, .draw = draw_frame, .news = news, .reset = reset_drawings};
+    struct loop_hooks h = {.ctx = s, .draw = draw_frame, .news = news, .reset = reset_drawings,
+                           .rotation = s->rotation};
     uint64_t frames = loop_run(s->platform, s->app, &h, key_quit);
     log_info("quit after %llu frames", (unsigned long long)frames);
     return EXIT_OK;
@@ -421,6 +493,14 @@ static int run(struct config *cfg, const struct args *a)
             return EXIT_RUNTIME;
     }
     char *cache_dir = cfg->cache_dir ? xstrdup(cfg->cache_dir) : default_cache_dir();
+    char host[256] = "";
+    if (!cfg->display_id && gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "prikbord");
+    const char *display_id = cfg->display_id ? cfg->display_id : host;
+    char *user_agent = xasprintf("prikbord/%s (%s)", PRIKBORD_VERSION, display_id);
+    s.feed_url = feed_url;
+    s.display_id = display_id;
+    s.interval_s = cfg->refresh_interval_s;
 
     struct platform_options po = {
         .headless = a->headless,
@@ -444,6 +524,9 @@ static int run(struct config *cfg, const struct args *a)
         goto out;
     int w, h;
     platform_size(s.platform, &w, &h);
+    /* display.rotation: a panel on its side gets the layout of its turned shape. */
+    s.rotation = cfg->rotation;
+    renderer_logical_size(s.rotation, w, h, &w, &h);
     s.layout = choose_layout(cfg->layout, w, h);
     s.fonts = fonts_create(s.layout->font, err, sizeof err);
     if (!s.fonts) {
@@ -451,6 +534,7 @@ static int run(struct config *cfg, const struct args *a)
         goto out;
     }
     s.renderer = renderer_create(platform_sdl_renderer(s.platform), s.fonts);
+    renderer_set_rotation(s.renderer, s.rotation);
     struct app_options ao = {
         .slide_ms = (int64_t)cfg->slide_seconds * 1000,
         .max_slide_ms = (int64_t)cfg->slide_seconds * 1000 * 3,
@@ -469,8 +553,12 @@ static int run(struct config *cfg, const struct args *a)
         .interval_s = cfg->refresh_interval_s,
         .max_feed_bytes = (size_t)cfg->max_feed_bytes,
         .show_all_posts = cfg->show_all_posts,
-        .user_agent = "prikbord/" PRIKBORD_VERSION,
+        .user_agent = user_agent,
         .once = a->headless,
+        .connect_timeout_s = cfg->connect_timeout_s,
+        .stall_timeout_s = cfg->stall_timeout_s,
+        .transfer_timeout_s = cfg->transfer_timeout_s,
+        .cache_max_bytes = (size_t)cfg->cache_max_mb << 20,
         .max_photo_px = w > h ? w : h,
     };
     s.refresh = refresh_start(&ro, wake_main, s.platform);
@@ -492,6 +580,7 @@ out:
     fetch_global_cleanup();
     free(feed_url);
     free(cache_dir);
+    free(user_agent);
     return rc;
 }
 

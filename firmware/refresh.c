@@ -3,23 +3,25 @@
 #include "disk.h"
 #include "feed_parse.h"
 #include "fetch.h"
+#include "imgcache.h"
 #include "log.h"
+#include "polling.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#define CACHE_FEED_NAME "feed.json"
 #define MAX_IMAGES 600
 #define IMAGE_BUDGET ((size_t)192 << 20) /* decoded bytes a snapshot may hold */
-#define BACKOFF_CAP_S 300
-#define RETRY_AFTER_CAP_S 3600
+#define IMAGE_MAX_BYTES ((size_t)16 << 20)
 
 /* An image shared between the worker's last set and the snapshots it handed out. */
 struct image_ref {
@@ -84,11 +86,14 @@ struct refresh {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     bool stop;
+    bool poll_now;
+    atomic_bool cancel; /* stop: also ends a transfer in progress */
     struct snapshot *pending;
     struct refresh_state state;
 
     /* worker-only */
     struct fetcher *fetcher;
+    struct imgcache *images;
     struct image_set *last_images;
     char *etag, *last_modified;
     uint32_t last_hash;
@@ -96,6 +101,21 @@ struct refresh {
     int failures;
     unsigned seed;
 };
+
+/* The request settings every transfer of this worker shares. */
+static struct fetch_request request_base(struct refresh *r, const char *url)
+{
+    return (struct fetch_request){
+        .url = url,
+        .token_origin = r->o.feed_url,
+        .user_agent = r->o.user_agent,
+        .ca_file = r->o.ca_file,
+        .connect_timeout_ms = r->o.connect_timeout_s * 1000L,
+        .total_timeout_ms = r->o.transfer_timeout_s * 1000L,
+        .low_speed_time_s = r->o.stall_timeout_s,
+        .cancel = &r->cancel,
+    };
+}
 
 char *refresh_resolve_url(void *feed_url, const char *raw)
 {
@@ -115,19 +135,29 @@ char *refresh_resolve_url(void *feed_url, const char *raw)
     return abs;
 }
 
-/* Hands over a snapshot (may be NULL) and, after a poll (attempt), its outcome. */
-static void publish(struct refresh *r, struct snapshot *snap, bool attempt, const char *problem)
+/* Hands over a snapshot (may be NULL). */
+static void publish(struct refresh *r, struct snapshot *snap)
 {
     pthread_mutex_lock(&r->lock);
-    if (attempt) {
-        r->state.attempted = true;
-        snprintf(r->state.problem, sizeof r->state.problem, "%s", problem ? problem : "");
-    }
-    if (snap) {
-        snapshot_destroy(r->pending);
-        r->pending = snap;
-        r->state.has_content = true;
-    }
+    snapshot_destroy(r->pending);
+    r->pending = snap;
+    r->state.has_content = true;
+    pthread_mutex_unlock(&r->lock);
+    if (r->notify)
+        r->notify(r->ctx);
+}
+
+/* Records the outcome of a poll. */
+static void publish_attempt(struct refresh *r, const char *problem, long status, bool ok)
+{
+    pthread_mutex_lock(&r->lock);
+    r->state.attempts++;
+    r->state.attempted = true;
+    r->state.status = status;
+    r->state.auth_failed = status == 401 || status == 403;
+    if (ok)
+        r->state.last_ok = (int64_t)time(NULL);
+    snprintf(r->state.problem, sizeof r->state.problem, "%s", problem ? problem : "");
     pthread_mutex_unlock(&r->lock);
     if (r->notify)
         r->notify(r->ctx);
@@ -170,43 +200,57 @@ static void want(struct wanted *w, size_t *n, const char *url, enum image_use us
         w[(*n)++] = (struct wanted){url, use};
 }
 
-static struct image_ref *load_image(struct refresh *r, const struct wanted *w, const char *token)
+static struct image *decode(const struct wanted *w, const char *bytes, size_t len, int max_photo)
 {
-    struct image_ref *ref = xcalloc(1, sizeof *ref);
-    ref->url = xstrdup(w->url);
-    atomic_init(&ref->refs, 1);
-    struct fetch_request req = {
-        .url = w->url,
-        .token = token,
-        .token_origin = r->o.feed_url,
-        .allow_file = strncmp(w->url, "file:", 5) == 0, /* already checked by the resolver */
-        .max_bytes = 16u << 20,
-        .user_agent = r->o.user_agent,
-        .ca_file = r->o.ca_file,
-    };
-    struct fetch_response resp = {0};
-    if (fetcher_get(r->fetcher, &req, &resp) != FETCH_OK) {
-        log_warn("image %s: %s", w->url, resp.error);
-        goto out;
-    }
     struct image_limits lim = IMAGE_DEFAULT_LIMITS;
     /* Decode no larger than the screen can show: memory is the wall display's scarcest
      * resource (a 1600 px photo is 10 MB of pixels). Avatars are drawn at most ~200 px. */
     if (w->use == USE_AVATAR)
         lim.max_w = lim.max_h = 256;
     else
-        lim.max_w = lim.max_h = r->o.max_photo_px > 0 ? r->o.max_photo_px : 1600;
+        lim.max_w = lim.max_h = max_photo > 0 ? max_photo : 1600;
     char err[200];
-    ref->img = image_decode(resp.body, resp.len, &lim, err, sizeof err);
-    if (!ref->img)
+    struct image *img = image_decode(bytes, len, &lim, err, sizeof err);
+    if (!img)
         log_warn("image %s: %s", w->url, err);
-out:
+    return img;
+}
+
+/* An image from the disk cache, else (when allowed) from the network into the cache. */
+static struct image_ref *load_image(struct refresh *r, const struct wanted *w, const char *token,
+                                    bool network)
+{
+    struct image_ref *ref = xcalloc(1, sizeof *ref);
+    ref->url = xstrdup(w->url);
+    atomic_init(&ref->refs, 1);
+    size_t len = 0;
+    char *cached = imgcache_get(r->images, w->url, IMAGE_MAX_BYTES, &len);
+    if (cached) {
+        ref->img = decode(w, cached, len, r->o.max_photo_px);
+        free(cached);
+        return ref;
+    }
+    if (!network)
+        return ref;
+    struct fetch_request req = request_base(r, w->url);
+    req.token = token;
+    req.allow_file = strncmp(w->url, "file:", 5) == 0; /* already checked by the resolver */
+    req.max_bytes = IMAGE_MAX_BYTES;
+    struct fetch_response resp = {0};
+    if (fetcher_get(r->fetcher, &req, &resp) != FETCH_OK) {
+        log_warn("image %s: %s", w->url, resp.error);
+    } else {
+        ref->img = decode(w, resp.body, resp.len, r->o.max_photo_px);
+        /* Only what decodes is worth keeping for the next start. */
+        if (ref->img)
+            imgcache_put(r->images, w->url, resp.body, resp.len);
+    }
     fetch_response_clear(&resp);
     return ref;
 }
 
 /* The images a feed needs, sharing the ones the previous snapshot already has. */
-static struct image_set *load_images(struct refresh *r, const struct feed *f)
+static struct image_set *load_images(struct refresh *r, const struct feed *f, bool network)
 {
     struct wanted *w = xcalloc(MAX_IMAGES, sizeof *w);
     size_t n = 0;
@@ -221,7 +265,7 @@ static struct image_set *load_images(struct refresh *r, const struct feed *f)
         for (size_t k = 0; k < it->n_to; k++)
             want(w, &n, it->to[k].avatar_url, USE_AVATAR);
     }
-    char *token = n ? read_token(r) : NULL;
+    char *token = n && network ? read_token(r) : NULL;
     struct image_set *set = xcalloc(1, sizeof *set);
     set->refs = xcalloc(n ? n : 1, sizeof *set->refs);
     size_t budget = 0;
@@ -235,7 +279,7 @@ static struct image_set *load_images(struct refresh *r, const struct feed *f)
             pthread_mutex_unlock(&r->lock);
             if (stop)
                 break;
-            ref = load_image(r, &w[i], token);
+            ref = load_image(r, &w[i], token, network);
         }
         if (ref->img) {
             size_t bytes = (size_t)image_width(ref->img) * (size_t)image_height(ref->img) * 4;
@@ -256,12 +300,15 @@ static struct image_set *load_images(struct refresh *r, const struct feed *f)
     return set;
 }
 
+static void store_cache(struct refresh *r, const struct feed *f, const struct image_set *images);
+
 /* Hands a parsed feed over with its images; the worker keeps a reference to the images. */
 static void deliver(struct refresh *r, struct feed *f, bool from_cache)
 {
     struct snapshot *s = xcalloc(1, sizeof *s);
     s->feed = f;
-    s->images = load_images(r, f);
+    /* From the cache at start: only cached images, so the screen fills before any network. */
+    s->images = load_images(r, f, !from_cache);
     s->from_cache = from_cache;
     image_set_destroy(r->last_images);
     r->last_images = xcalloc(1, sizeof *r->last_images);
@@ -272,7 +319,10 @@ static void deliver(struct refresh *r, struct feed *f, bool from_cache)
     }
     log_info("%s: %zu items to show, %zu images", from_cache ? "cached feed" : "feed", f->n_items,
              s->images->n);
-    publish(r, s, false, NULL);
+    /* Persist before handing over: after publish the feed belongs to the main thread. */
+    if (!from_cache)
+        store_cache(r, f, s->images);
+    publish(r, s);
 }
 
 static struct feed *parse(struct refresh *r, const char *body, size_t len, char *err, size_t errlen)
@@ -286,19 +336,48 @@ static struct feed *parse(struct refresh *r, const char *body, size_t len, char 
     return feed_parse(body, len, &opts, NULL, err, errlen);
 }
 
+/* The last good feed of this feed URL: a cache written for another feed (the configuration
+ * changed) is never shown as this one's. */
 static char *cache_path(const struct refresh *r)
 {
-    return r->o.cache_dir ? xasprintf("%s/%s", r->o.cache_dir, CACHE_FEED_NAME) : NULL;
+    return r->o.cache_dir ? xasprintf("%s/feed-%016llx.json", r->o.cache_dir,
+                                      (unsigned long long)hash64_str(r->o.feed_url))
+                          : NULL;
+}
+
+/* Temporary files of writes a crash or power cut interrupted: never read, so delete them. */
+static void remove_stale_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char err[256];
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, "feed-", 5) == 0 && strstr(e->d_name, ".json.tmp.")) {
+            char *p = xasprintf("%s/%s", dir, e->d_name);
+            disk_remove(p, err, sizeof err);
+            free(p);
+        }
+    }
+    if (d)
+        closedir(d);
 }
 
 static void load_cache(struct refresh *r)
 {
+    if (r->o.cache_dir)
+        remove_stale_temporaries(r->o.cache_dir);
     char *path = cache_path(r);
     char err[256];
     size_t len;
     char *body = path ? disk_read_file(path, r->o.max_feed_bytes, &len, err, sizeof err) : NULL;
     if (body) {
         struct feed *f = parse(r, body, len, err, sizeof err);
+        struct stat st;
+        if (f && stat(path, &st) == 0) {
+            pthread_mutex_lock(&r->lock);
+            r->state.cached_at = (int64_t)st.st_mtime;
+            pthread_mutex_unlock(&r->lock);
+        }
         if (f)
             deliver(r, f, true);
         else
@@ -308,19 +387,30 @@ static void load_cache(struct refresh *r)
     free(path);
 }
 
-/* The visible part of the feed only: a closed group's item never reaches the disk. */
-static void store_cache(struct refresh *r, const struct feed *f)
+/* The visible part of the feed only: a closed group's item never reaches the disk. Written
+ * after the images it uses are on disk and before the ones it no longer uses are deleted, so
+ * a power cut at any moment leaves a feed whose images are there. */
+static void store_cache(struct refresh *r, const struct feed *f, const struct image_set *images)
 {
     char *path = cache_path(r);
     char err[256];
     if (!path)
         return;
     char *json = feed_serialize(f);
-    if (!disk_mkdirs(r->o.cache_dir, err, sizeof err) ||
-        !disk_write_atomic(path, json, strlen(json), err, sizeof err))
+    bool ok = disk_mkdirs(r->o.cache_dir, err, sizeof err) &&
+              disk_write_atomic(path, json, strlen(json), err, sizeof err);
+    if (!ok)
         log_warn("cache: %s", err);
     free(json);
     free(path);
+    if (!ok || !r->images)
+        return;
+    const char **keep = xcalloc(images->n ? images->n : 1, sizeof *keep);
+    for (size_t i = 0; i < images->n; i++)
+        keep[i] = images->refs[i]->url;
+    size_t bytes = imgcache_retain(r->images, keep, images->n);
+    log_debug("image cache: %zu images, %zu bytes", images->n, bytes);
+    free(keep);
 }
 
 static void remember(char **slot, const char *v)
@@ -333,25 +423,21 @@ static void remember(char **slot, const char *v)
 static int poll_once(struct refresh *r)
 {
     char *token = read_token(r);
-    struct fetch_request req = {
-        .url = r->o.feed_url,
-        .token = token,
-        .token_origin = r->o.feed_url,
-        .allow_file = true,
-        .if_none_match = r->etag,
-        .if_modified_since = r->last_modified,
-        .max_bytes = r->o.max_feed_bytes,
-        .user_agent = r->o.user_agent,
-        .ca_file = r->o.ca_file,
-    };
+    struct fetch_request req = request_base(r, r->o.feed_url);
+    req.token = token;
+    req.allow_file = true;
+    req.if_none_match = r->etag;
+    req.if_modified_since = r->last_modified;
+    req.max_bytes = r->o.max_feed_bytes;
     struct fetch_response resp = {0};
     enum fetch_result res = fetcher_get(r->fetcher, &req, &resp);
     if (token) {
         memset(token, 0, strlen(token));
         free(token);
     }
-    int wait = r->o.interval_s;
     char problem[256] = "";
+    enum poll_outcome outcome = POLL_UNCHANGED;
+    int feed_after = 0;
     if (res == FETCH_OK) {
         uint32_t h = 2166136261u;
         for (size_t i = 0; i < resp.len; i++)
@@ -363,39 +449,35 @@ static int poll_once(struct refresh *r)
             struct feed *f = parse(r, resp.body, resp.len, err, sizeof err);
             if (!f) {
                 snprintf(problem, sizeof problem, "feed unusable: %s", err);
+                outcome = POLL_FAILED;
             } else {
-                if (f->refresh_after_s > wait)
-                    wait = f->refresh_after_s;
-                store_cache(r, f);
+                feed_after = f->refresh_after_s;
                 deliver(r, f, false);
                 r->last_hash = h;
                 r->have_hash = true;
                 remember(&r->etag, resp.etag);
                 remember(&r->last_modified, resp.last_modified);
+                outcome = POLL_CHANGED;
             }
         }
     } else if (res != FETCH_NOT_MODIFIED) {
         snprintf(problem, sizeof problem, "%s", resp.error[0] ? resp.error : fetch_result_name(res));
+        outcome = resp.status == 401 || resp.status == 403 ? POLL_AUTH_FAILED : POLL_FAILED;
     }
-    if (problem[0]) {
+    if (outcome == POLL_FAILED || outcome == POLL_AUTH_FAILED) {
         r->failures++;
-        log_warn("%s (attempt %d)", problem, r->failures);
-        /* Exponential back-off from the poll interval, capped; Retry-After wins when given. */
-        int backoff = r->o.interval_s;
-        for (int i = 1; i < r->failures && backoff < BACKOFF_CAP_S; i++)
-            backoff *= 2;
-        wait = backoff < BACKOFF_CAP_S ? backoff : BACKOFF_CAP_S;
-        if (resp.retry_after_s > 0)
-            wait = resp.retry_after_s < RETRY_AFTER_CAP_S ? (int)resp.retry_after_s : RETRY_AFTER_CAP_S;
-        publish(r, NULL, true, problem);
+        log_warn("%s%s (attempt %d)", problem,
+                 outcome == POLL_AUTH_FAILED ? ": the server refused the token" : "", r->failures);
     } else {
         r->failures = 0;
-        publish(r, NULL, true, NULL);
     }
+    struct poll_policy policy = {.interval_s = r->o.interval_s};
+    int wait = poll_delay_s(&policy, outcome, r->failures, resp.retry_after_s, feed_after,
+                            (uint32_t)rand_r(&r->seed));
+    publish_attempt(r, problem[0] ? problem : NULL, resp.status,
+                    outcome == POLL_CHANGED || outcome == POLL_UNCHANGED);
     fetch_response_clear(&resp);
-    /* Jitter of up to a tenth, so a building full of screens does not poll in step. */
-    int jitter = wait / 10 > 0 ? (int)(rand_r(&r->seed) % (unsigned)(wait / 10 + 1)) : 0;
-    return wait + jitter;
+    return wait;
 }
 
 static void *worker(void *arg)
@@ -410,9 +492,11 @@ static void *worker(void *arg)
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += wait_s;
         pthread_mutex_lock(&r->lock);
-        while (!r->stop && pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT) {
+        while (!r->stop && !r->poll_now &&
+               pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT) {
         }
         bool stop = r->stop;
+        r->poll_now = false;
         pthread_mutex_unlock(&r->lock);
         if (stop)
             break;
@@ -456,11 +540,18 @@ struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(vo
     r->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->wake, NULL);
+    atomic_init(&r->cancel, false);
     r->fetcher = fetcher_create();
+    if (r->o.cache_dir) {
+        char *dir = xasprintf("%s/images", r->o.cache_dir);
+        r->images = imgcache_open(dir, r->o.cache_max_bytes ? r->o.cache_max_bytes : (size_t)200 << 20);
+        free(dir);
+    }
     int err = r->fetcher ? pthread_create(&r->thread, NULL, worker, r) : -1;
     if (err != 0) {
         log_error("cannot start the fetch worker: %s", err > 0 ? strerror(err) : "no curl handle");
         fetcher_destroy(r->fetcher);
+        imgcache_close(r->images);
         pthread_mutex_destroy(&r->lock);
         pthread_cond_destroy(&r->wake);
         options_free(&r->o);
@@ -468,6 +559,14 @@ struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(vo
         return NULL;
     }
     return r;
+}
+
+void refresh_poll_now(struct refresh *r)
+{
+    pthread_mutex_lock(&r->lock);
+    r->poll_now = true;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
 }
 
 struct snapshot *refresh_take(struct refresh *r)
@@ -492,9 +591,11 @@ void refresh_stop(struct refresh *r)
         return;
     pthread_mutex_lock(&r->lock);
     r->stop = true;
+    atomic_store(&r->cancel, true);
     pthread_cond_signal(&r->wake);
     pthread_mutex_unlock(&r->lock);
     pthread_join(r->thread, NULL);
+    imgcache_close(r->images);
     snapshot_destroy(r->pending);
     image_set_destroy(r->last_images);
     fetcher_destroy(r->fetcher);

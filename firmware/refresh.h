@@ -21,6 +21,8 @@ struct refresh_options {
     bool show_all_posts;
     const char *user_agent;
     bool once;              /* one attempt, then the thread ends (headless runs) */
+    int connect_timeout_s, stall_timeout_s, transfer_timeout_s; /* 0: fetch's defaults */
+    size_t cache_max_bytes; /* bound of the image cache (0: 200 MB) */
     int max_photo_px;       /* photos are decoded to fit this square (the screen's long side);
                                avatars to 256 px. 0: 1600 */
 };
@@ -41,8 +43,13 @@ const struct image *image_set_get(const struct image_set *set, const char *url);
 
 /* What the worker last saw, for the status slide and the logs. */
 struct refresh_state {
-    bool attempted;       /* at least one fetch has finished (either way) */
-    bool has_content;     /* a snapshot was produced at some point */
+    unsigned attempts;    /* polls finished (either way) */
+    bool attempted;       /* attempts > 0 */
+    bool has_content;     /* a snapshot was produced at some point (from the cache too) */
+    int64_t last_ok;      /* wall time of the last poll the server answered well; 0: never */
+    int64_t cached_at;    /* wall time the cached content on disk was written; 0: none loaded */
+    bool auth_failed;     /* the last poll was refused with 401/403: the token is wrong */
+    long status;          /* HTTP status of the last poll; 0 when there was no response */
     char problem[256];    /* "" when the last attempt went well */
 };
 
@@ -53,6 +60,9 @@ struct refresh;
  * are copied. Returns NULL (logged) when the thread cannot start. */
 struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(void *ctx),
                               void *ctx);
+
+/* Makes the worker poll now instead of at the end of its wait (tests, configuration reload). */
+void refresh_poll_now(struct refresh *r);
 
 /* The newest snapshot not yet taken (older ones are dropped), or NULL. Caller owns it. */
 struct snapshot *refresh_take(struct refresh *r);

@@ -394,6 +394,16 @@ bool time_parse_rfc3339(const char *s, int64_t *out)
     return true;
 }
 
+uint64_t hash64_str(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; s && *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
 uint32_t hash_str(const char *s)
 {
     uint32_t h = 2166136261u;

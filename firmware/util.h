@@ -62,6 +62,9 @@ void civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 /* Day number of a time in seconds since the epoch (floor division, UTC). */
 int64_t days_of_time(int64_t t);
 
+/* FNV-1a 64-bit hash of a string: file names in the caches. */
+uint64_t hash64_str(const char *s);
+
 /* FNV-1a 32-bit hash of a string: stable across runs, used for colours derived from names. */
 uint32_t hash_str(const char *s);
 

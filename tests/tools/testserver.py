@@ -15,6 +15,14 @@ second listener with --second-port: another origin for the token tests), then se
   /redirect-loop          302 to itself, forever
   /echo-auth              JSON: whether an Authorization header came, and its value
   /headers                JSON: the request headers
+  /hang                   reads the request, then never answers
+  /truncated?bytes=N      promises 2N bytes, sends N, closes
+  /garbage                200 with a body that is not JSON
+  /feed                   whatever route /control?feed=<path> last chose (default /file/feed.json),
+                          so one feed URL can be made to fail in every way in turn
+  /control?feed=<path>    sets what /feed serves
+  /log                    JSON list of every request so far: port, path, whether it had
+                          an Authorization header (never its value)
 
 It stops when stdin closes (unless --ignore-stdin) or after --max-seconds, so that it never
 outlives the test that started it.
@@ -33,6 +41,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 STOP = threading.Event()
+LOG = []
+LOG_LOCK = threading.Lock()
+FEED_TARGET = ["/file/feed.json"]
 BOMB_SIZE = 50 * 1024 * 1024
 _bomb = None
 _bomb_lock = threading.Lock()
@@ -68,6 +79,11 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, json.dumps(obj).encode(), "application/json")
 
     def do_GET(self):
+        with LOG_LOCK:
+            LOG.append({"port": self.server.server_address[1], "path": self.path,
+                        "auth": self.headers.get("Authorization") is not None})
+        if self.path == "/feed" or self.path.startswith("/feed?"):
+            self.path = FEED_TARGET[0]
         url = urllib.parse.urlsplit(self.path)
         query = {k: v[-1] for k, v in urllib.parse.parse_qs(url.query).items()}
         parts = url.path.split("/", 2)
@@ -76,6 +92,8 @@ class Handler(BaseHTTPRequestHandler):
             "stall": self.serve_stall, "big": self.serve_big, "gzip-bomb": self.serve_bomb,
             "redirect": self.serve_redirect, "redirect-loop": self.serve_loop,
             "echo-auth": self.serve_echo_auth, "headers": self.serve_headers,
+            "hang": self.serve_hang, "truncated": self.serve_truncated,
+            "garbage": self.serve_garbage, "control": self.serve_control, "log": self.serve_log,
         }.get(parts[1])
         try:
             if route:
@@ -169,6 +187,43 @@ class Handler(BaseHTTPRequestHandler):
 
     def serve_headers(self, _, query):
         self.reply_json({name: value for name, value in self.headers.items()})
+
+
+def _hang(self, _, query):
+    STOP.wait()
+
+
+def _truncated(self, _, query):
+    n = int(query.get("bytes", "1000"))
+    self.send_response(200)
+    self.send_header("Content-Type", "application/json")
+    self.send_header("Content-Length", str(2 * n))
+    self.end_headers()
+    self.wfile.write(b"{" + b" " * (n - 1))
+    self.wfile.flush()
+    self.close_connection = True
+
+
+def _garbage(self, _, query):
+    self.reply(200, b"<html>Service temporarily unavailable</html>\x00\xff{", "application/json")
+
+
+def _control(self, _, query):
+    if "feed" in query:
+        FEED_TARGET[0] = query["feed"]
+    self.reply_json({"feed": FEED_TARGET[0]})
+
+
+def _log(self, _, query):
+    with LOG_LOCK:
+        self.reply_json(list(LOG))
+
+
+Handler.serve_hang = _hang
+Handler.serve_truncated = _truncated
+Handler.serve_garbage = _garbage
+Handler.serve_control = _control
+Handler.serve_log = _log
 
 
 def main():

@@ -491,7 +491,7 @@ static void test_config_set_reaches_every_key(void **state)
         config_free(&c);
         n++;
     }
-    assert_int_equal(n, 18);
+    assert_int_equal(n, 23);
     free(keys);
 }
 
