@@ -50,6 +50,23 @@ less["items"] = [i for i in less["items"] if i["id"] != "p-1002"]
 json.dump(less, open(www + "/feed-less.json", "w"))
 json.dump(absolute(d, port2), open(www + "/feed-2nd.json", "w"))
 PY
+# ...and one whose every picture is a broken file from the shared corpora.
+shared=${PRIKBORD_SHARED_DIR:-$src/../shared}
+mkdir -p "$work/www/broken"
+cp "$shared"/corpora/pngsuite/x*.png "$shared"/corpora/jpeg/{empty,missing-sof,null_height,max_size,truncated_jpeg,invalid-dimensions}.jpg "$work/www/broken/" 2>/dev/null
+python3 - "$work/www" "$port" <<'PY'
+import json, os, sys
+www, port = sys.argv[1], sys.argv[2]
+broken = sorted(os.listdir(www + "/broken"))
+d = json.load(open(www + "/feed.json"))
+n = 0
+for it in d["items"]:
+    for p in [it.get(k) for k in ("author", "person", "from")] + list(it.get("to", [])):
+        if isinstance(p, dict):
+            p["avatar_url"] = "http://127.0.0.1:%s/file/broken/%s" % (port, broken[n % len(broken)]); n += 1
+    it["image_url"] = "http://127.0.0.1:%s/file/broken/%s" % (port, broken[n % len(broken)]); n += 1
+json.dump(d, open(www + "/feed-broken.json", "w"))
+PY
 control() { python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1]).read()' "$base/control?feed=$1"; }
 
 cat >"$work/prikbord.conf" <<CONF
@@ -110,6 +127,13 @@ check "deletion: not on screen" '! ls "$work/shots" | grep -q -- "-p-1002.png"'
 check "deletion: not in the cached feed" '! grep -q "\"p-1002\"" "$(cache_file)"'
 check "deletion: its photo left the image cache" '! grep -lq "post-coffee" "$work"/cache/images/*.img'
 check "deletion: other images stay" '[ "$(ls "$work/cache/images" | wc -l)" -eq $((images_before - 1)) ]'
+
+# 3b. every picture broken: placeholders, never a crash
+control /file/feed-broken.json
+shoot
+check "broken images: exit 0 (got $rc)" '[ $rc -eq 0 ]'
+check "broken images: 16 slides (got $n)" '[ $n -eq 16 ]'
+check "broken images: each refusal is logged" '[ "$(grep -c "warn \[refresh\] image" "$work/err")" -ge 10 ]'
 
 # 4. recovery
 control /file/feed.json
