@@ -79,6 +79,17 @@ struct app *app_create(const struct app_options *o, const struct layout *l,
     a->w = w;
     a->h = h;
     a->sched = schedule_create();
+    struct schedule_rules r = schedule_default_rules();
+    if (o->rules) {
+        r = *o->rules;
+    } else {
+        r.introduction_s = r.shoutout_s = r.post_s = 0;
+        r.min_ms = o->slide_ms;
+        r.max_ms = o->max_slide_ms > o->slide_ms ? o->max_slide_ms : o->slide_ms;
+        r.photo_ms = 0;
+    }
+    schedule_set_rules(a->sched, &r);
+    a->o.rules = NULL; /* copied into the schedule */
     a->next_key = 1;
     a->need_advance = true;
     return a;
@@ -133,7 +144,7 @@ static void show(struct app *a, struct slide next, bool fade)
     a->cur = next;
     a->phase_start_ms = a->now_ms;
     const struct item *it = next.item_id ? feed_find(a->feed, next.item_id) : NULL;
-    a->dwell_ms = it ? schedule_dwell_ms(it, a->o.slide_ms, a->o.max_slide_ms) : a->o.slide_ms;
+    a->dwell_ms = it ? schedule_dwell(a->sched, it) : a->o.slide_ms;
     a->dirty = true;
 }
 
@@ -180,7 +191,7 @@ void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, co
     a->image_ctx = ctx;
     const struct item *cur = schedule_current(a->sched);
     if (cur && a->cur.item_id && strcmp(cur->id, a->cur.item_id) == 0 &&
-        item_time_verdict(cur, a->wall) == TIME_SHOWN) {
+        schedule_eligible(a->sched, cur, a->wall)) {
         /* Same item, maybe new words or a newly decoded photo: redraw in place. */
         struct slide s = make_slide(a, cur);
         int64_t start = a->phase_start_ms;
@@ -288,7 +299,7 @@ int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *l
     update_header(a, local);
     /* An item that expires while on screen goes at once, like a withdrawn one. */
     const struct item *shown = a->cut ? NULL : app_current_item(a);
-    if (shown && item_time_verdict(shown, wall) != TIME_SHOWN) {
+    if (shown && !schedule_eligible(a->sched, shown, wall)) {
         a->need_advance = true;
         a->cut = true;
     }

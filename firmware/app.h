@@ -6,6 +6,7 @@
 
 #include "layout.h"
 #include "model.h"
+#include "schedule.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +19,9 @@ struct app_options {
     int max_fps;           /* frame cap while something moves */
     enum lang lang;
     bool clock_24h;
+    /* What is shown and for how long (copied). NULL: every item without a default life, and
+     * reading time between slide_ms and max_slide_ms. */
+    const struct schedule_rules *rules;
 };
 
 struct app;

@@ -19,11 +19,12 @@
 #include <string.h>
 #include <strings.h>
 
-enum section { SEC_FEED, SEC_DISPLAY, SEC_CACHE, SEC_LOG, SEC_COUNT };
+enum section { SEC_FEED, SEC_DISPLAY, SEC_CONTENT, SEC_CACHE, SEC_LOG, SEC_COUNT };
 
 static const char *const section_names[] = {
     [SEC_FEED] = "feed",
     [SEC_DISPLAY] = "display",
+    [SEC_CONTENT] = "content",
     [SEC_CACHE] = "cache",
     [SEC_LOG] = "log",
 };
@@ -134,13 +135,20 @@ static const struct option options[] = {
         "Seconds one whole transfer may take."),
 
     STRING(SEC_DISPLAY, "id", display_id, NULL,
-           "Name of this screen in logs, requests and the status slide; unset: the host name."),
+           "Name of this screen in logs, requests and the status slide; unset: an id derived "
+           "from the machine id, else the host name."),
     STRING(SEC_DISPLAY, "layout", layout, "auto",
            "Layout name (from layouts/) or path to a layout file; auto picks one for the screen."),
     SIZE(SEC_DISPLAY, "window", window_w, window_h, "fullscreen", 64, 16384,
          "Window size in pixels as WxH (e.g. 1280x720); empty or fullscreen: full screen."),
     INT(SEC_DISPLAY, "slide_seconds", slide_seconds, "12", 3, 600,
-        "Seconds each slide stays on screen."),
+        "Shortest time a slide stays on screen, in seconds."),
+    INT(SEC_DISPLAY, "max_slide_seconds", max_slide_seconds, "40", 3, 3600,
+        "Longest time a long text may keep its slide on screen, in seconds."),
+    INT(SEC_DISPLAY, "words_per_minute", words_per_minute, "180", 30, 1000,
+        "Reading speed at the wall: a slide stays as long as its words take to read."),
+    INT(SEC_DISPLAY, "photo_seconds", photo_seconds, "2", 0, 60,
+        "Extra seconds for a slide with a photo."),
     INT(SEC_DISPLAY, "transition_ms", transition_ms, "600", 0, 5000,
         "Length of the transition between slides in milliseconds; 0 cuts."),
     INT(SEC_DISPLAY, "max_fps", max_fps, "30", 1, 120, "Frame rate cap while something moves."),
@@ -152,9 +160,26 @@ static const struct option options[] = {
            "Rotation of the picture in degrees, for a screen mounted on its side."),
     BOOL(SEC_DISPLAY, "clock_24h", clock_24h, "true", "Show the clock in 24-hour time."),
 
+    STRING(SEC_CONTENT, "types", types, "all",
+           "Item types this screen shows, comma-separated (post, introduction, shoutout, "
+           "help_request), or all."),
+    STRING(SEC_CONTENT, "groups", groups, NULL,
+           "Group ids or names this screen shows, comma-separated; unset: every open group."),
+    INT(SEC_CONTENT, "fresh_hours", fresh_hours, "24", 0, 720,
+        "Items published this recently come round twice per cycle; 0 turns that off."),
+    INT(SEC_CONTENT, "introduction_days", introduction_days, "14", 0, 3650,
+        "Days a new colleague is shown from the start date, unless the feed says; 0: no limit."),
+    INT(SEC_CONTENT, "shoutout_days", shoutout_days, "7", 0, 3650,
+        "Days a shout-out is shown, unless the feed says; 0: no limit."),
+    INT(SEC_CONTENT, "post_days", post_days, "0", 0, 3650,
+        "Days a post is shown, unless the feed says; 0: while it is highlighted."),
+
     STRING(SEC_CACHE, "dir", cache_dir, NULL,
            "Directory for the last good feed and its images; unset: $XDG_CACHE_HOME/prikbord "
            "or ~/.cache/prikbord."),
+    STRING(SEC_CACHE, "status_dir", status_dir, NULL,
+           "Directory for status.json and prikbord.prom (for node_exporter's textfile "
+           "collector), written after each refresh; unset: the cache directory."),
     INT(SEC_CACHE, "max_mb", cache_max_mb, "200", 1, 100000,
         "Most megabytes of images kept in the cache; the least recently used go first."),
 
@@ -738,6 +763,43 @@ bool config_set(struct config *c, const char *dotted_key, const char *value, cha
     bool ok = option_set(c, o, v, err, errlen);
     free(v);
     return ok;
+}
+
+static bool option_equal(const struct config *a, const struct config *b, const struct option *o)
+{
+    const char *pa = (const char *)a + o->offset, *pb = (const char *)b + o->offset;
+    switch (o->type) {
+    case OPT_STRING:
+    case OPT_ENUM_NAME: {
+        const char *sa = *(char *const *)pa, *sb = *(char *const *)pb;
+        return sa == sb || (sa && sb && strcmp(sa, sb) == 0);
+    }
+    case OPT_INT:
+    case OPT_ENUM_INDEX:
+        return *(const int *)pa == *(const int *)pb;
+    case OPT_BOOL:
+        return *(const bool *)pa == *(const bool *)pb;
+    case OPT_SIZE:
+        return *(const int *)pa == *(const int *)pb &&
+               *(const int *)((const char *)a + o->offset_h) ==
+                   *(const int *)((const char *)b + o->offset_h);
+    case OPT_TYPE_COUNT:
+        break;
+    }
+    return true;
+}
+
+void config_diff(const struct config *a, const struct config *b,
+                 void (*changed)(void *ctx, const char *dotted_key), void *ctx)
+{
+    for (size_t i = 0; i < ARRAY_LEN(options); i++) {
+        const struct option *o = &options[i];
+        if (!option_equal(a, b, o)) {
+            char key[64];
+            snprintf(key, sizeof key, "%s.%s", section_names[o->section], o->key);
+            changed(ctx, key);
+        }
+    }
 }
 
 void config_print_keys(FILE *out)

@@ -24,10 +24,13 @@ struct config {
     int transfer_timeout_s;
 
     /* [display] */
-    char *display_id;     /* NULL: main.c uses the host name */
+    char *display_id;     /* NULL: main.c uses the machine id, else the host name */
     char *layout;           /* a layout name, "auto", or a file path */
     int window_w, window_h; /* both 0: fullscreen */
-    int slide_seconds;
+    int slide_seconds;     /* the shortest time on screen */
+    int max_slide_seconds;
+    int words_per_minute;
+    int photo_seconds;
     int transition_ms;
     int max_fps;
     bool show_all_posts; /* false: only highlighted posts, per the feed contract */
@@ -35,8 +38,17 @@ struct config {
     int rotation;        /* 0, 90, 180 or 270 */
     bool clock_24h;
 
+    /* [content] */
+    char *types;  /* "all" or a comma-separated list of item type names */
+    char *groups; /* comma-separated group ids or names; NULL: all */
+    int fresh_hours;
+    int introduction_days;
+    int shoutout_days;
+    int post_days;
+
     /* [cache] */
     char *cache_dir; /* NULL: main.c picks $XDG_CACHE_HOME/prikbord or ~/.cache/prikbord */
+    char *status_dir; /* status.json and prikbord.prom; NULL: the cache folder */
     int cache_max_mb;
 
     /* [log] */
@@ -70,6 +82,11 @@ int config_load_string(struct config *c, const char *name, const char *text,
  * NULL when errlen is 0) receives a message without file:line. */
 bool config_set(struct config *c, const char *dotted_key, const char *value, char *err,
                 size_t errlen);
+
+/* Calls changed(ctx, "section.key") for every key whose value differs between a and b, in the
+ * table's order (for a configuration reload: what must be applied). */
+void config_diff(const struct config *a, const struct config *b,
+                 void (*changed)(void *ctx, const char *dotted_key), void *ctx);
 
 /* Writes every key as "section.key = default" followed by an indented help line with the
  * allowed values (for --help and the docs). */

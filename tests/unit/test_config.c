@@ -491,7 +491,7 @@ static void test_config_set_reaches_every_key(void **state)
         config_free(&c);
         n++;
     }
-    assert_int_equal(n, 23);
+    assert_int_equal(n, 32);
     free(keys);
 }
 
@@ -505,8 +505,8 @@ static void test_print_keys(void **state)
     config_print_keys(out);
     assert_int_equal(fclose(out), 0);
     assert_non_null(strstr(text, "feed.url = (unset)\n    Address of the feed"));
-    assert_non_null(strstr(text, "display.slide_seconds = 12\n    Seconds each slide stays on "
-                                 "screen. From 3 to 600.\n"));
+    assert_non_null(strstr(text, "display.slide_seconds = 12\n    Shortest time a slide stays on "
+                                 "screen, in seconds. From 3 to 600.\n"));
     assert_non_null(strstr(text, "display.rotation = 0\n"));
     assert_non_null(strstr(text, "One of 0, 90, 180 or 270."));
     assert_non_null(strstr(text, "log.level = info\n"));
