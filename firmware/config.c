@@ -19,14 +19,19 @@
 #include <string.h>
 #include <strings.h>
 
-enum section { SEC_FEED, SEC_DISPLAY, SEC_CONTENT, SEC_CACHE, SEC_LOG, SEC_COUNT };
+enum section { SEC_FEED, SEC_DISPLAY, SEC_CONTENT, SEC_HOURS, SEC_CACHE, SEC_LOG, SEC_YAMMER, SEC_HUMHUB,
+               SEC_DISCOURSE, SEC_COUNT };
 
 static const char *const section_names[] = {
     [SEC_FEED] = "feed",
     [SEC_DISPLAY] = "display",
     [SEC_CONTENT] = "content",
+    [SEC_HOURS] = "office_hours",
     [SEC_CACHE] = "cache",
     [SEC_LOG] = "log",
+    [SEC_YAMMER] = "yammer",
+    [SEC_HUMHUB] = "humhub",
+    [SEC_DISCOURSE] = "discourse",
 };
 static_assert(ARRAY_LEN(section_names) == SEC_COUNT, "one name per section");
 
@@ -174,6 +179,20 @@ static const struct option options[] = {
     INT(SEC_CONTENT, "post_days", post_days, "0", 0, 3650,
         "Days a post is shown, unless the feed says; 0: while it is highlighted."),
 
+    STRING(SEC_HOURS, "monday", hours[1], NULL, "Hours the screen is on, as HH:MM-HH:MM, closed, or unset: all day."),
+    STRING(SEC_HOURS, "tuesday", hours[2], NULL, "As monday."),
+    STRING(SEC_HOURS, "wednesday", hours[3], NULL, "As monday."),
+    STRING(SEC_HOURS, "thursday", hours[4], NULL, "As monday."),
+    STRING(SEC_HOURS, "friday", hours[5], NULL, "As monday."),
+    STRING(SEC_HOURS, "saturday", hours[6], NULL, "As monday."),
+    STRING(SEC_HOURS, "sunday", hours[0], NULL, "As monday."),
+    STRING(SEC_HOURS, "days_off", days_off, NULL,
+           "Dates the screen stays dark all day, comma-separated YYYY-MM-DD."),
+    STRING(SEC_HOURS, "command_off", command_off, NULL,
+           "Shell command run when the screen goes dark, e.g. to switch the panel off."),
+    STRING(SEC_HOURS, "command_on", command_on, NULL,
+           "Shell command run when the screen comes back on."),
+
     STRING(SEC_CACHE, "dir", cache_dir, NULL,
            "Directory for the last good feed and its images; unset: $XDG_CACHE_HOME/prikbord "
            "or ~/.cache/prikbord."),
@@ -185,6 +204,37 @@ static const struct option options[] = {
 
     ENUM_INDEX(SEC_LOG, "level", log_level, "info", log_level_names,
                "Least important kind of message that is logged."),
+
+    STRING(SEC_YAMMER, "base_url", yammer_base_url, "https://www.yammer.com/api/v1",
+           "Viva Engage (Yammer) REST API address; empty: feed.url."),
+    STRING(SEC_YAMMER, "groups", yammer_groups, NULL,
+           "Ids of the groups whose messages may be shown, comma-separated (at most 10)."),
+    STRING(SEC_YAMMER, "introduction_groups", yammer_introduction_groups, NULL,
+           "Group ids whose messages are introductions of new colleagues."),
+    STRING(SEC_YAMMER, "help_groups", yammer_help_groups, NULL,
+           "Group ids whose messages are help requests."),
+    BOOL(SEC_YAMMER, "show_messages_without_group", yammer_show_without_group, "false",
+         "Also show public messages that are in no group."),
+    STRING(SEC_HUMHUB, "base_url", humhub_base_url, NULL,
+           "HumHub site address (the REST API is under /api/v1); unset: feed.url."),
+    STRING(SEC_HUMHUB, "spaces", humhub_spaces, NULL,
+           "Ids of the spaces whose posts may be shown, comma-separated."),
+    STRING(SEC_HUMHUB, "introduction_spaces", humhub_introduction_spaces, NULL,
+           "Space ids whose posts are introductions of new colleagues."),
+    STRING(SEC_HUMHUB, "help_spaces", humhub_help_spaces, NULL,
+           "Space ids whose posts are help requests."),
+    STRING(SEC_HUMHUB, "introduction_topics", humhub_introduction_topics, NULL,
+           "Topic names that make a post an introduction, comma-separated."),
+    STRING(SEC_HUMHUB, "help_topics", humhub_help_topics, NULL,
+           "Topic names that make a post a help request, comma-separated."),
+    STRING(SEC_DISCOURSE, "base_url", discourse_base_url, NULL,
+           "Discourse site address; unset: feed.url."),
+    STRING(SEC_DISCOURSE, "categories", discourse_categories, NULL,
+           "Ids of the categories whose topics may be shown, comma-separated."),
+    STRING(SEC_DISCOURSE, "introduction_categories", discourse_introduction_categories, NULL,
+           "Category ids whose topics are introductions of new colleagues."),
+    STRING(SEC_DISCOURSE, "help_categories", discourse_help_categories, NULL,
+           "Category ids whose topics are help requests."),
 };
 
 /* Room for a user's text echoed inside a message: long or hostile input must not make the

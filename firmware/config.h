@@ -46,6 +46,11 @@ struct config {
     int shoutout_days;
     int post_days;
 
+    /* [office_hours] */
+    char *hours[7];   /* per weekday, 0 = Sunday as in struct tm; NULL: all day */
+    char *days_off;
+    char *command_off, *command_on;
+
     /* [cache] */
     char *cache_dir; /* NULL: main.c picks $XDG_CACHE_HOME/prikbord or ~/.cache/prikbord */
     char *status_dir; /* status.json and prikbord.prom; NULL: the cache folder */
@@ -53,6 +58,24 @@ struct config {
 
     /* [log] */
     int log_level; /* an enum log_level from log.h */
+
+    /* [yammer], [humhub], [discourse]: a platform as the source (docs/sources.md). Lists are
+     * comma-separated; the source module checks them. */
+    char *yammer_base_url;
+    char *yammer_groups;
+    char *yammer_introduction_groups;
+    char *yammer_help_groups;
+    bool yammer_show_without_group;
+    char *humhub_base_url; /* NULL: feed.url */
+    char *humhub_spaces;
+    char *humhub_introduction_spaces;
+    char *humhub_help_spaces;
+    char *humhub_introduction_topics;
+    char *humhub_help_topics;
+    char *discourse_base_url; /* NULL: feed.url */
+    char *discourse_categories;
+    char *discourse_introduction_categories;
+    char *discourse_help_categories;
 };
 
 /* Receives one problem as "FILE:LINE: message"; msg is only valid during the call. */

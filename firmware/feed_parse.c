@@ -24,6 +24,8 @@ static const char *const reason_names[] = {
     [REASON_EXPIRED] = "expired",
     [REASON_DUPLICATE_ID] = "duplicate id",
     [REASON_TOO_MANY] = "too many items",
+    [REASON_NOT_ALLOWED] = "not allow-listed",
+    [REASON_NOT_PUBLIC] = "not public",
 };
 static_assert(ARRAY_LEN(reason_names) == REASON_COUNT, "one name per reason");
 

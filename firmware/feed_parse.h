@@ -24,6 +24,8 @@ enum item_reason {
     REASON_EXPIRED,
     REASON_DUPLICATE_ID,
     REASON_TOO_MANY,
+    REASON_NOT_ALLOWED,     /* platform sources: its group, space or category is not allow-listed */
+    REASON_NOT_PUBLIC,      /* platform sources: the item itself is private, hidden, unpublished */
     REASON_COUNT
 };
 

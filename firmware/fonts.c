@@ -18,6 +18,7 @@ struct face {
     char *path;
     int index;
     int fixed_px; /* >0: a bitmap font with one size (colour emoji) */
+    bool bold;
     FcCharSet *charset;
 };
 
@@ -55,7 +56,10 @@ static int add_face(struct fonts *f, const char *path, int index)
     FcPattern *q = FcFreeTypeQuery((const FcChar8 *)path, (unsigned)index, NULL, &count);
     if (q) {
         double px;
+        int weight;
         FcCharSet *cs = NULL;
+        if (FcPatternGetInteger(q, FC_WEIGHT, 0, &weight) == FcResultMatch)
+            fc->bold = weight >= FC_WEIGHT_DEMIBOLD;
         if (FcPatternGetDouble(q, FC_PIXEL_SIZE, 0, &px) == FcResultMatch && px > 0)
             fc->fixed_px = (int)(px + 0.5);
         if (FcPatternGetCharSet(q, FC_CHARSET, 0, &cs) == FcResultMatch)
@@ -125,6 +129,9 @@ static TTF_Font *font_at(struct fonts *f, int face, int px)
         log_warn("cannot open %s at %d px: %s", f->faces[face].path, open_px, TTF_GetError());
         return face == FACE_REGULAR ? NULL : font_at(f, FACE_REGULAR, px);
     }
+    /* Light hinting: vertical snapping only, so advances are the font's own and a line
+     * measures the same at every size step; also spares running each glyph's bytecode. */
+    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
     int slot = f->n_open < MAX_OPEN ? f->n_open++ : lru;
     if (slot == lru && f->n_open == MAX_OPEN && f->open[slot].font)
         TTF_CloseFont(f->open[slot].font);
@@ -140,12 +147,56 @@ static double face_scale(const struct fonts *f, int face, int px)
     return fixed ? (double)px / fixed : 1.0;
 }
 
+/* The ISO 15924 tag HarfBuzz shapes a run with: the script of its first letter. SDL_ttf leaves
+ * the script unknown otherwise, and HarfBuzz then neither joins Arabic letters nor forms
+ * Indic conjuncts. */
+static const char *script_of(const char *s, size_t len)
+{
+    static const struct {
+        uint32_t lo, hi;
+        const char *tag;
+    } scripts[] = {
+        {0x0370, 0x03FF, "Grek"}, {0x0400, 0x052F, "Cyrl"}, {0x0530, 0x058F, "Armn"},
+        {0x0590, 0x05FF, "Hebr"}, {0x0600, 0x06FF, "Arab"}, {0x0700, 0x074F, "Syrc"},
+        {0x0750, 0x077F, "Arab"}, {0x0780, 0x07BF, "Thaa"}, {0x07C0, 0x07FF, "Nkoo"},
+        {0x08A0, 0x08FF, "Arab"}, {0x0900, 0x097F, "Deva"}, {0x0980, 0x09FF, "Beng"},
+        {0x0A00, 0x0A7F, "Guru"}, {0x0A80, 0x0AFF, "Gujr"}, {0x0B00, 0x0B7F, "Orya"},
+        {0x0B80, 0x0BFF, "Taml"}, {0x0C00, 0x0C7F, "Telu"}, {0x0C80, 0x0CFF, "Knda"},
+        {0x0D00, 0x0D7F, "Mlym"}, {0x0D80, 0x0DFF, "Sinh"}, {0x0E00, 0x0E7F, "Thai"},
+        {0x0E80, 0x0EFF, "Laoo"}, {0x0F00, 0x0FFF, "Tibt"}, {0x1000, 0x109F, "Mymr"},
+        {0x10A0, 0x10FF, "Geor"}, {0x1100, 0x11FF, "Hang"}, {0x1200, 0x139F, "Ethi"},
+        {0x1780, 0x17FF, "Khmr"}, {0x3040, 0x309F, "Hira"}, {0x30A0, 0x30FF, "Kana"},
+        {0x3400, 0x9FFF, "Hani"}, {0xAC00, 0xD7AF, "Hang"}, {0xFB1D, 0xFB4F, "Hebr"},
+        {0xFB50, 0xFDFF, "Arab"}, {0xFE70, 0xFEFE, "Arab"},
+    };
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        uint32_t cp = utf8_decode(&p, end);
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp < 0x370))
+            return "Latn";
+        for (size_t i = 0; i < ARRAY_LEN(scripts); i++)
+            if (cp >= scripts[i].lo && cp <= scripts[i].hi)
+                return scripts[i].tag;
+    }
+    return "Zyyy"; /* digits, punctuation, emoji: common */
+}
+
+/* Direction and script for the next measure or render with font: set on every call, as the
+ * same TTF_Font draws runs of both directions. */
+static void set_shaping(TTF_Font *font, const char *s, size_t len, bool rtl)
+{
+    TTF_SetFontDirection(font, rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+    TTF_SetFontScriptName(font, script_of(s, len));
+}
+
 static int m_width(void *ctx, int face, int px, const char *s, size_t len)
 {
     struct fonts *f = ctx;
     TTF_Font *font = font_at(f, face, px);
     int w = 0, h = 0;
     char *tmp = xstrndup(s, len);
+    if (font)
+        set_shaping(font, s, len, text_is_rtl(s, len));
     if (font && TTF_SizeUTF8(font, tmp, &w, &h) != 0)
         w = 0;
     free(tmp);
@@ -176,7 +227,8 @@ static int m_face_for(void *ctx, int face, uint32_t cp)
     if (face < 0 || face >= f->n_faces)
         face = FACE_REGULAR;
     bool emoji = is_emoji(cp);
-    if (cp < 0x80 || (!emoji && face_has(f, face, cp)))
+    /* The main faces have ASCII; a fallback face (asked when a space follows Arabic) may not. */
+    if ((cp < 0x80 && face < FACE_BUILTIN_COUNT) || (!emoji && face_has(f, face, cp)))
         return face;
     struct cp_entry *e = &f->cp_cache[(cp * 31u + (unsigned)face) % CP_CACHE];
     if (e->base == face && e->cp == cp && e->face >= 0)
@@ -184,12 +236,14 @@ static int m_face_for(void *ctx, int face, uint32_t cp)
     int found = -1;
     if (emoji)
         found = match_face(f, NULL, false, cp, true);
-    /* Already loaded fallbacks first, then ask fontconfig for a face that has it. */
+    /* Already loaded fallbacks of the same weight first, then ask fontconfig for a face that
+     * has it: Arabic in a regular line must not come out in the bold cut a title loaded. */
+    bool bold = f->faces[face].bold;
     for (int i = FACE_BUILTIN_COUNT; found < 0 && i < f->n_faces; i++)
-        if (face_has(f, i, cp))
+        if (face_has(f, i, cp) && f->faces[i].bold == bold)
             found = i;
     if (found < 0)
-        found = match_face(f, NULL, face == FACE_BOLD, cp, false);
+        found = match_face(f, NULL, bold, cp, false);
     if (found < 0 || !face_has(f, found, cp))
         found = face; /* nothing has it: the primary face draws its "missing" box */
     *e = (struct cp_entry){cp, face, found};
@@ -256,13 +310,14 @@ int fonts_line_ascent(struct fonts *f, int face, int px)
     return font ? TTF_FontAscent(font) : px;
 }
 
-SDL_Surface *fonts_render(struct fonts *f, int face, int px, const char *s, size_t len,
+SDL_Surface *fonts_render(struct fonts *f, int face, int px, const char *s, size_t len, bool rtl,
                           SDL_Color c, int *ascent)
 {
     TTF_Font *font = font_at(f, face, px);
     if (!font || len == 0)
         return NULL;
     char *tmp = xstrndup(s, len);
+    set_shaping(font, s, len, rtl);
     SDL_Surface *surf = TTF_RenderUTF8_Blended(font, tmp, c);
     free(tmp);
     if (!surf) {

@@ -20,10 +20,11 @@ void fonts_destroy(struct fonts *f); /* NULL-safe */
 /* Metrics for text_layout; valid as long as f. Not thread-safe: use on the render thread. */
 const struct text_metrics *fonts_metrics(struct fonts *f);
 
-/* Renders s[0..len) with face at size px in colour c, at that size (bitmap faces scaled).
+/* Renders s[0..len) with face at size px in colour c, at that size (bitmap faces scaled),
+ * shaped right to left when rtl (a text_run's rtl: Hebrew, Arabic, mirrored brackets).
  * Returns a surface the caller frees, or NULL (logged) when nothing can be drawn (for
  * example zero-width text). *ascent receives the baseline offset from the surface's top. */
-SDL_Surface *fonts_render(struct fonts *f, int face, int px, const char *s, size_t len,
+SDL_Surface *fonts_render(struct fonts *f, int face, int px, const char *s, size_t len, bool rtl,
                           SDL_Color c, int *ascent);
 
 /* Baseline offset from the top of a line of the primary face at px. */

@@ -28,6 +28,11 @@ enum str_id {
     STR_TOKEN_REFUSED, /* the server refused the token (401/403) */
     STR_STARTING_TITLE,
     STR_STARTING_BODY, /* "%s" is replaced by what the screen is trying */
+    STR_CTA_POST,      /* calls to action beside a QR code, per type */
+    STR_CTA_INTRODUCTION,
+    STR_CTA_SHOUTOUT,
+    STR_CTA_HELP_ASK,
+    STR_CTA_HELP_OFFER,
     STR_COUNT
 };
 

@@ -13,6 +13,7 @@ void draw_list_destroy(struct draw_list *d)
     for (size_t i = 0; i < d->n; i++) {
         text_block_destroy(d->ops[i].text);
         free(d->ops[i].url);
+        qr_destroy(d->ops[i].qr);
     }
     free(d->ops);
     free(d);
@@ -270,6 +271,47 @@ static void place_footer(struct placer *p, int page, int pages)
     place_text(p, REG_FOOTER, buf);
 }
 
+/* The item's link as a QR code with a call to action that fits the type. The code is drawn
+ * at a whole number of pixels per module, as large as the region allows; too small to scan
+ * (under 2 px a module) means no code at all. */
+static void place_qr(struct placer *p, const struct item *it)
+{
+    const struct region *r = &p->regs[REG_QR];
+    if (!r->present || !it->url)
+        return;
+    struct qr *q = qr_encode(it->url);
+    if (!q)
+        return;
+    struct rect box = to_px(p->e, r->rect);
+    int side = box.w < box.h ? box.w : box.h, span = q->size + 2 * QR_QUIET_ZONE;
+    int m = side / span;
+    if (m < 2) {
+        qr_destroy(q);
+        return;
+    }
+    side = m * span;
+    int x = r->align == ALIGN_RIGHT ? box.x + box.w - side
+            : r->align == ALIGN_CENTER ? box.x + (box.w - side) / 2
+                                       : box.x;
+    int y = r->valign == VALIGN_BOTTOM ? box.y + box.h - side
+            : r->valign == VALIGN_MIDDLE ? box.y + (box.h - side) / 2
+                                         : box.y;
+    struct draw_op *op = push(p->d, DRAW_QR, (struct rect){x, y, side, side});
+    op->qr = q;
+    op->color = (struct rgba){0, 0, 0, 255}; /* black on white scans best */
+    op->region = REG_QR;
+    static const enum str_id cta[] = {
+        [ITEM_POST] = STR_CTA_POST,
+        [ITEM_INTRODUCTION] = STR_CTA_INTRODUCTION,
+        [ITEM_SHOUTOUT] = STR_CTA_SHOUTOUT,
+        [ITEM_HELP_REQUEST] = STR_CTA_HELP_ASK,
+    };
+    enum str_id id = it->type == ITEM_HELP_REQUEST && it->kind == HELP_OFFER
+                         ? STR_CTA_HELP_OFFER
+                         : cta[(unsigned)it->type < ITEM_TYPE_COUNT ? it->type : ITEM_POST];
+    place_text(p, REG_CTA, tr(p->e->lang, id));
+}
+
 static char *quoted(const char *s)
 {
     return s ? xasprintf("\xE2\x80\x9C%s\xE2\x80\x9D", s) : NULL;
@@ -441,6 +483,7 @@ struct draw_list *layout_slide(const struct layout_env *e, const struct item *it
     case ITEM_TYPE_COUNT:
         break;
     }
+    place_qr(&p, it);
     place_footer(&p, page, pages);
     return d;
 }

@@ -6,6 +6,7 @@
 
 #include "i18n.h"
 #include "model.h"
+#include "qr.h"
 #include "text.h"
 
 #include <stdbool.h>
@@ -51,6 +52,8 @@ enum region_id {
     REG_BADGE,      /* shout-out badge */
     REG_REACTIONS,
     REG_FOOTER,     /* page indicator */
+    REG_QR,         /* a QR code of the item's url, square, with its quiet zone */
+    REG_CTA,        /* the call to action next to it: "Say welcome", "I can help", ... */
     REG_COUNT
 };
 const char *region_name(enum region_id r);
@@ -126,7 +129,7 @@ int layout_compare_fit(const struct layout *a, const struct layout *b, int w, in
 
 /* ---- draw lists ---- */
 
-enum draw_kind { DRAW_RECT, DRAW_TEXT, DRAW_IMAGE, DRAW_KIND_COUNT };
+enum draw_kind { DRAW_RECT, DRAW_TEXT, DRAW_IMAGE, DRAW_QR, DRAW_KIND_COUNT };
 
 struct draw_op {
     enum draw_kind kind;
@@ -137,6 +140,8 @@ struct draw_op {
     enum align align;
     char *url;               /* IMAGE: owned key into the image set; cropped to fill r */
     enum region_id region;   /* the region it was placed for; REG_COUNT: the header */
+    struct qr *qr;           /* QR: owned; r is the code with its quiet zone, color the ink;
+                                r.w / (qr->size + 2 * QR_QUIET_ZONE) px per module, exactly */
 };
 
 struct draw_list {

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include <assert.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,8 @@ static const char *const region_names[] = {
     [REG_BADGE] = "badge",
     [REG_REACTIONS] = "reactions",
     [REG_FOOTER] = "footer",
+    [REG_QR] = "qr",
+    [REG_CTA] = "cta",
 };
 static_assert(ARRAY_LEN(region_names) == REG_COUNT, "one name per region");
 
@@ -161,7 +164,22 @@ static int parse_enum(struct parse_ctx *c, const cJSON *o, const char *key, cons
     return i;
 }
 
-static void parse_region(struct parse_ctx *c, const cJSON *o, const char *path, struct region *r)
+/* Regions that show text, and so have a size someone must be able to read. */
+static bool is_text_region(enum region_id id)
+{
+    switch (id) {
+    case REG_CARD:
+    case REG_PHOTO:
+    case REG_AVATAR:
+    case REG_RECIPIENTS:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static void parse_region(struct parse_ctx *c, const cJSON *o, const char *path, struct region *r,
+                         bool text)
 {
     static const char *const faces[] = {[FACE_REGULAR] = "regular", [FACE_BOLD] = "bold"};
     static const char *const aligns[] = {[ALIGN_LEFT] = "left", [ALIGN_CENTER] = "center", [ALIGN_RIGHT] = "right"};
@@ -188,6 +206,11 @@ static void parse_region(struct parse_ctx *c, const cJSON *o, const char *path, 
     r->min_size = parse_fraction(c, o, "min_size", path, r->size);
     if (r->min_size > r->size)
         r->min_size = r->size;
+    if (text && r->min_size < LAYOUT_MIN_TEXT) {
+        bool has_min = cJSON_GetObjectItemCaseSensitive(o, "min_size") != NULL;
+        fail(c, "%s.%s: %g is below %g of the screen height, too small to read on a wall", path,
+             has_min ? "min_size" : "size", (double)r->min_size, (double)LAYOUT_MIN_TEXT);
+    }
     r->gap = cJSON_GetObjectItemCaseSensitive(o, "gap") ? parse_fraction(c, o, "gap", path, 0) : 0;
     r->face = (enum face_id)parse_enum(c, o, "weight", path, faces, FACE_BUILTIN_COUNT, FACE_REGULAR);
     r->color = (enum color_role)parse_enum(c, o, "color", path, color_names, COL_COUNT, COL_TEXT);
@@ -240,6 +263,49 @@ static void parse_theme(struct parse_ctx *c, const cJSON *t, struct layout *l)
     l->corner_radius = parse_fraction(c, t, "corner_radius", "theme", l->corner_radius);
 }
 
+/* "fits": the aspect range and, for layouts made for small panels, pixel bounds. Unknown keys
+ * are refused: a misspelt bound would silently make a layout fit every screen. */
+static void parse_fits(struct parse_ctx *c, const cJSON *fits, struct layout *l)
+{
+    static const char *const px_keys[] = {"min_width", "max_width", "min_height", "max_height"};
+    int *px_fields[] = {&l->min_w, &l->max_w, &l->min_h, &l->max_h};
+    static_assert(ARRAY_LEN(px_keys) == 4, "four pixel bounds");
+    if (!fits)
+        return;
+    if (!cJSON_IsObject(fits)) {
+        fail(c, "fits: expected an object");
+        return;
+    }
+    const cJSON *v;
+    cJSON_ArrayForEach(v, fits)
+    {
+        if (strcmp(v->string, "min_aspect") == 0 || strcmp(v->string, "max_aspect") == 0) {
+            if (!cJSON_IsNumber(v) || v->valuedouble <= 0 || v->valuedouble > 100) {
+                fail(c, "fits.%s: expected a width / height ratio above 0", v->string);
+                return;
+            }
+            *(v->string[1] == 'i' ? &l->min_aspect : &l->max_aspect) = (float)v->valuedouble;
+            continue;
+        }
+        int k = lookup(px_keys, (int)ARRAY_LEN(px_keys), v->string);
+        if (k < 0) {
+            fail(c, "fits.%s: unknown key (min_aspect, max_aspect, min_width, max_width, "
+                    "min_height, max_height)", v->string);
+            return;
+        }
+        if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 100000 ||
+            v->valuedouble != (double)(int)v->valuedouble) {
+            fail(c, "fits.%s: expected a whole number of pixels from 1 to 100000", v->string);
+            return;
+        }
+        *px_fields[k] = (int)v->valuedouble;
+    }
+    if (l->min_aspect > l->max_aspect)
+        fail(c, "fits: min_aspect is above max_aspect");
+    else if ((l->max_w && l->min_w > l->max_w) || (l->max_h && l->min_h > l->max_h))
+        fail(c, "fits: a minimum is above its maximum");
+}
+
 static void fill_defaults(struct layout *l)
 {
     static const struct rgba defaults[] = {
@@ -256,6 +322,7 @@ static void fill_defaults(struct layout *l)
     l->corner_radius = 0.02f;
     l->min_aspect = 0.1f;
     l->max_aspect = 10.0f;
+    l->min_w = l->max_w = l->min_h = l->max_h = 0;
     l->header = (struct frect){0, 0, 1, 0.09f};
 }
 
@@ -280,14 +347,9 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
         goto out;
     }
     l->name = text_sanitize(name->valuestring, strlen(name->valuestring), 64, false, NULL);
-    const cJSON *fits = cJSON_GetObjectItemCaseSensitive(root, "fits");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(fits, "min_aspect");
-    if (cJSON_IsNumber(v) && v->valuedouble > 0)
-        l->min_aspect = (float)v->valuedouble;
-    v = cJSON_GetObjectItemCaseSensitive(fits, "max_aspect");
-    if (cJSON_IsNumber(v) && v->valuedouble > 0)
-        l->max_aspect = (float)v->valuedouble;
+    parse_fits(&c, cJSON_GetObjectItemCaseSensitive(root, "fits"), l);
     parse_theme(&c, cJSON_GetObjectItemCaseSensitive(root, "theme"), l);
+    const cJSON *v;
 
     const cJSON *header = cJSON_GetObjectItemCaseSensitive(root, "header");
     if (!cJSON_IsObject(header)) {
@@ -295,9 +357,9 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
         goto out;
     }
     parse_frect(&c, cJSON_GetObjectItemCaseSensitive(header, "rect"), "header.rect", &l->header);
-    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "title"), "header.title", &l->header_title);
-    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "date"), "header.date", &l->header_date);
-    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "clock"), "header.clock", &l->header_clock);
+    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "title"), "header.title", &l->header_title, true);
+    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "date"), "header.date", &l->header_date, true);
+    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "clock"), "header.clock", &l->header_clock, true);
 
     const cJSON *slides = cJSON_GetObjectItemCaseSensitive(root, "slides");
     if (!cJSON_IsObject(slides)) {
@@ -319,7 +381,7 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
                 break;
             }
             snprintf(path, sizeof path, "slides.%s.%s", slide_names[s], v->string);
-            parse_region(&c, v, path, &l->slides[s][r]);
+            parse_region(&c, v, path, &l->slides[s][r], is_text_region((enum region_id)r));
         }
         for (int r = 0; r < REG_COUNT; r++) {
             enum region_id f = l->slides[s][r].follows;
@@ -349,6 +411,53 @@ struct layout *layout_builtin(void)
         l->name = xstrdup("fallback");
     }
     return l;
+}
+
+static bool has_bounds(const struct layout *l)
+{
+    return l->min_w || l->max_w || l->min_h || l->max_h;
+}
+
+static bool size_fits(const struct layout *l, int w, int h)
+{
+    return (!l->min_w || w >= l->min_w) && (!l->max_w || w <= l->max_w) &&
+           (!l->min_h || h >= l->min_h) && (!l->max_h || h <= l->max_h);
+}
+
+/* How far the screen's aspect lies outside l's range, as a factor's logarithm (0: inside). */
+static double aspect_distance(const struct layout *l, int w, int h)
+{
+    double a = h > 0 ? (double)w / h : 1.0;
+    if (a < l->min_aspect)
+        return log(l->min_aspect / a);
+    if (a > l->max_aspect)
+        return log(a / l->max_aspect);
+    return 0;
+}
+
+bool layout_fits(const struct layout *l, int w, int h)
+{
+    return aspect_distance(l, w, h) == 0 && size_fits(l, w, h);
+}
+
+int layout_compare_fit(const struct layout *a, const struct layout *b, int w, int h)
+{
+    const double eps = 1e-6;
+    bool fa = layout_fits(a, w, h), fb = layout_fits(b, w, h);
+    if (fa != fb)
+        return fa ? -1 : 1;
+    double da = aspect_distance(a, w, h), db = aspect_distance(b, w, h);
+    if (fabs(da - db) > eps)
+        return da < db ? -1 : 1;
+    bool sa = size_fits(a, w, h), sb = size_fits(b, w, h);
+    if (sa != sb)
+        return sa ? -1 : 1;
+    double ra = log(a->max_aspect / a->min_aspect), rb = log(b->max_aspect / b->min_aspect);
+    if (fabs(ra - rb) > eps)
+        return ra < rb ? -1 : 1;
+    if (has_bounds(a) != has_bounds(b))
+        return has_bounds(a) ? -1 : 1;
+    return 0;
 }
 
 void layout_destroy(struct layout *l)

@@ -21,6 +21,19 @@ struct loop_hooks {
     /* display.rotation in degrees: at 90 and 270 slides are laid out for the drawable's
      * height x width (the renderer turns the picture). */
     int rotation;
+    /* The caller's own timers and requests (the service watchdog, a screenshot), called every
+     * round after drawing and before sleeping, so a hung loop stops calling it. Returns the
+     * monotonic ms by which it wants to be called again (the loop wakes up then even on a
+     * static slide), or INT64_MAX; sets *redraw to have the frame on screen drawn again at
+     * once. NULL: none. */
+    int64_t (*tick)(void *ctx, int64_t now_ms, bool *redraw);
+    /* Office hours: true when the screen must be dark at this moment. The hook does what a
+     * change needs (panel off/on, slower fetching). While dark, the loop draws one black
+     * frame, does no other work and wakes only once a minute to look at the time. NULL:
+     * always on. */
+    bool (*dark)(void *ctx, int64_t wall, const struct tm *local);
+    /* Draws the black frame of a dark screen. */
+    void (*draw_dark)(void *ctx);
 };
 
 /* Runs until a quit event (or a quit key when key_quit). Returns the number of frames drawn. */

@@ -7,8 +7,11 @@
 #include "disk.h"
 #include "feed_parse.h"
 #include "fetch.h"
+#include "fleet.h"
+#include "fleet_writer.h"
 #include "fonts.h"
 #include "image.h"
+#include "hours.h"
 #include "image_sdl.h"
 #include "layout.h"
 #include "log.h"
@@ -16,12 +19,21 @@
 #include "platform_sdl.h"
 #include "refresh.h"
 #include "render_sdl.h"
+#include "service.h"
+#include "signals.h"
+#include "source.h"
+#include "source_http.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <libgen.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +41,19 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 enum exit_code { EXIT_OK = 0, EXIT_UNUSABLE = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
+
+/* A command-line setting, applied over the config file (also again on a reload). */
+struct override {
+    const char *key, *value;
+};
 
 struct args {
     const char *config_file;
+    const struct override *overrides;
+    int n_overrides;
     const char *check_feed;
     bool json;
     bool headless;
@@ -45,7 +66,7 @@ static void usage(FILE *out)
     fputs("usage: prikbord [--config FILE] [--feed URL] [--layout NAME|FILE] [--window WxH]\n"
           "                [--cache-dir DIR] [--source NAME] [--token-file FILE]\n"
           "       prikbord --headless --screenshot-dir DIR [--window WxH] [--feed URL] [--layout ...]\n"
-          "       prikbord --check-feed URL|FILE [--json]\n"
+          "       prikbord --check-feed URL|FILE [--json] [--source NAME]\n"
           "       prikbord --version | --help\n"
           "\n"
           "  --config FILE        read settings from FILE (INI; see docs/prikbord.conf.example)\n"
@@ -53,7 +74,7 @@ static void usage(FILE *out)
           "  --layout NAME|FILE   a layout from layouts/ or a layout file (default: auto)\n"
           "  --window WxH         a window of that size instead of fullscreen\n"
           "  --cache-dir DIR      where the last good feed is kept\n"
-          "  --source NAME        prikbord (the native feed)\n"
+          "  --source NAME        prikbord (the native feed), yammer, humhub or discourse\n"
           "  --token-file FILE    file holding the bearer token, re-read before each request\n"
           "  --log-level LEVEL    debug, info, warn or error\n"
           "  --headless           render without a display (SDL's offscreen driver)\n"
@@ -113,16 +134,38 @@ static char *feed_url_of(const char *arg)
     return b.data;
 }
 
-/* Bundled data (demo, layouts): $PRIKBORD_DATA_DIR, the source tree when running from a
- * build folder, or the installed share folder. */
+/* Bundled data (demo, layouts): $PRIKBORD_DATA_DIR; else the share folder next to the
+ * executable (bin/../share/prikbord, wherever the package was installed or unpacked); else
+ * the source tree, but only for the binary in its own build folder (a build tree that happens
+ * to exist on the machine must not feed an installed binary); else the install prefix's. */
 static const char *data_dir(void)
 {
+    static char found[PATH_MAX];
     const char *env = getenv("PRIKBORD_DATA_DIR");
     if (env && *env)
         return env;
-    if (is_dir(PRIKBORD_SOURCE_DATA_DIR "/assets"))
-        return PRIKBORD_SOURCE_DATA_DIR;
-    return PRIKBORD_INSTALL_DATA_DIR;
+    if (found[0])
+        return found;
+    snprintf(found, sizeof found, "%s", PRIKBORD_INSTALL_DATA_DIR);
+    char *exe = realpath("/proc/self/exe", NULL);
+    char *build = realpath(PRIKBORD_BUILD_DIR, NULL);
+    if (exe) {
+        const char *bin = dirname(exe);
+        char *rel = xasprintf("%s/" PRIKBORD_DATA_FROM_BIN, bin);
+        char *near = realpath(rel, NULL);
+        char *assets = near ? xasprintf("%s/assets", near) : NULL;
+        if (assets && is_dir(assets))
+            snprintf(found, sizeof found, "%s", near);
+        else if (build && strcmp(bin, build) == 0 && is_dir(PRIKBORD_SOURCE_DATA_DIR "/assets"))
+            snprintf(found, sizeof found, "%s", PRIKBORD_SOURCE_DATA_DIR);
+        free(assets);
+        free(near);
+        free(rel);
+    }
+    free(exe);
+    free(build);
+    log_debug("bundled data in %s", found);
+    return found;
 }
 
 static char *default_cache_dir(void)
@@ -196,8 +239,120 @@ static struct layout *choose_layout(const char *want, int w, int h)
     return l;
 }
 
+/* The platform source the configuration names (docs/sources.md), or NULL for the native
+ * feed. base: the platform's address from the command line, or NULL for the configured one
+ * ([platform] base_url, else feed.url). *rc: EXIT_OK, or EXIT_USAGE with the reason on
+ * stderr. */
+static struct source *source_of(const struct config *cfg, const char *base, int *rc)
+{
+    enum source_kind kind = SOURCE_PRIKBORD;
+    *rc = EXIT_OK;
+    if (!source_kind_parse(cfg->source, &kind) || kind == SOURCE_PRIKBORD)
+        return NULL;
+    struct source_settings set = {
+        .kind = kind,
+        .show_all_posts = cfg->show_all_posts,
+        .max_bytes = (size_t)cfg->max_feed_bytes,
+    };
+    switch (kind) {
+    case SOURCE_YAMMER:
+        set.base_url = cfg->yammer_base_url;
+        set.groups = cfg->yammer_groups;
+        set.introduction_groups = cfg->yammer_introduction_groups;
+        set.help_groups = cfg->yammer_help_groups;
+        set.show_without_group = cfg->yammer_show_without_group;
+        break;
+    case SOURCE_HUMHUB:
+        set.base_url = cfg->humhub_base_url;
+        set.groups = cfg->humhub_spaces;
+        set.introduction_groups = cfg->humhub_introduction_spaces;
+        set.help_groups = cfg->humhub_help_spaces;
+        set.introduction_topics = cfg->humhub_introduction_topics;
+        set.help_topics = cfg->humhub_help_topics;
+        break;
+    case SOURCE_DISCOURSE:
+        set.base_url = cfg->discourse_base_url;
+        set.groups = cfg->discourse_categories;
+        set.introduction_groups = cfg->discourse_introduction_categories;
+        set.help_groups = cfg->discourse_help_categories;
+        break;
+    case SOURCE_PRIKBORD:
+    case SOURCE_KIND_COUNT:
+        break;
+    }
+    if (!set.base_url)
+        set.base_url = cfg->feed_url;
+    if (base)
+        set.base_url = base;
+    char err[300];
+    struct source *s = source_create(&set, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "prikbord: %s\n", err);
+        *rc = EXIT_USAGE;
+    }
+    return s;
+}
+
+/* --check-feed URL --source NAME: one synchronous poll of the platform at URL, with the
+ * configured token, and the verdict of every message, post or topic it read. */
+static int check_source(const struct config *cfg, const char *arg, bool json)
+{
+    int rc;
+    struct source *src = source_of(cfg, arg, &rc);
+    if (!src)
+        return rc;
+    char *base = xstrdup(source_base_url(src));
+    struct fetcher *f = fetcher_create();
+    struct source_http http = {
+        .fetcher = f,
+        .token = cfg->token,
+        .token_file = cfg->token_file,
+        .base = {
+            .token_origin = base,
+            .max_bytes = (size_t)cfg->max_feed_bytes,
+            .user_agent = "prikbord/" PRIKBORD_VERSION " (check-feed)",
+            .ca_file = cfg->ca_file,
+            .connect_timeout_ms = cfg->connect_timeout_s * 1000L,
+            .total_timeout_ms = cfg->transfer_timeout_s * 1000L,
+            .low_speed_time_s = cfg->stall_timeout_s,
+        },
+    };
+    struct source_poll_opts opts = {
+        .get = source_http_get,
+        .get_ctx = &http,
+        .resolve_url = refresh_resolve_url,
+        .resolve_ctx = base,
+    };
+    struct feed_report report = {0};
+    struct feed *feed = NULL;
+    char err[300] = "";
+    if (!f) {
+        snprintf(err, sizeof err, "cannot create a curl handle");
+    } else {
+        long status, retry;
+        feed = source_poll(src, &opts, &report, &status, &retry, err, sizeof err);
+        if (!feed && http.error[0]) {
+            size_t n = strlen(err);
+            snprintf(err + n, sizeof err - n, ": %s", http.error);
+        }
+        check_apply_time(&report, feed, (int64_t)time(NULL));
+    }
+    if (!feed)
+        fprintf(stderr, "prikbord: %s\n", err);
+    check_print(stdout, feed, &report, feed ? NULL : err, json);
+    rc = feed ? EXIT_OK : EXIT_UNUSABLE;
+    feed_report_clear(&report);
+    feed_destroy(feed);
+    fetcher_destroy(f);
+    source_destroy(src);
+    free(base);
+    return rc;
+}
+
 static int check_feed(const struct config *cfg, const char *arg, bool json)
 {
+    if (strcmp(cfg->source, "prikbord") != 0)
+        return check_source(cfg, arg, json);
     /* Checking a file that is not there is a plain error, not a feed to wait for. */
     struct stat st;
     if (!strstr(arg, "://") && stat(arg, &st) != 0) {
@@ -267,12 +422,34 @@ struct screen {
     struct refresh *refresh;
     struct snapshot *snap; /* images of the content on screen */
     enum lang lang;
-    const char *feed_url;   /* borrowed from run() */
-    const char *display_id; /* borrowed from run() */
+    const char *feed_url;   /* borrowed from set */
+    const char *display_id; /* borrowed from set */
     int interval_s;
     int64_t started_ms;
     bool first_frame, first_content;
     int rotation; /* display.rotation */
+
+    /* The appliance side of a windowed run: signals, systemd, status files. */
+    struct settings {
+        char *feed_url;   /* a file: URL for a path; http(s) with display=ID */
+        char *cache_dir;
+        char *status_dir; /* status.json, prikbord.prom */
+        char *display_id;
+        char *user_agent;
+        struct source *source; /* a platform (feed_url is its base URL), or NULL */
+    } set;
+    struct config *cfg;     /* in force; a reload replaces it */
+    const struct args *args;
+    struct fleet_writer *fleet;
+    atomic_bool want_reload, want_shot; /* set by the signal thread */
+    bool shot_armed;                    /* the next drawn frame is saved before it is shown */
+    bool ready;                         /* systemd was told READY=1 */
+    int64_t next_ping;                  /* monotonic ms of the next watchdog ping */
+    unsigned seen_attempts;             /* of the current worker */
+    uint64_t refreshes, failures;       /* since start, across reloads */
+    int64_t last_ok, last_attempt;
+    struct hours hours;                 /* office hours from the config in force */
+    bool dark;                          /* outside them now */
 };
 
 static bool snap_has_image(void *ctx, const char *url)
@@ -422,10 +599,16 @@ static int run_headless(struct screen *s, const char *dir, enum lang lang)
     return written == (int)cycle ? EXIT_OK : EXIT_RUNTIME;
 }
 
+static void save_screenshot(struct screen *s);
+
 static bool draw_frame(void *ctx, const struct app_frame *f)
 {
     struct screen *s = ctx;
     bool ok = renderer_draw(s->renderer, f, snap_surface, s);
+    if (ok && s->shot_armed) {
+        s->shot_armed = false;
+        save_screenshot(s);
+    }
     if (ok && (!s->first_frame || (!s->first_content && app_current_item(s->app)))) {
         bool content = app_current_item(s->app) != NULL;
         log_info("first %s frame %lld ms after start", content ? "content" : "status",
@@ -442,30 +625,242 @@ static void reset_drawings(void *ctx)
     renderer_flush(s->renderer);
 }
 
+/* Started by main before run(): for uptime in the status files. */
+static int64_t started_wall;
+
+/* The status files, for whoever watches the fleet. */
+static void report_status(struct screen *s, const struct refresh_state *st)
+{
+    int64_t wall = platform_wall_s(s->platform);
+    struct fleet_status fs = {
+        .version = PRIKBORD_VERSION,
+        .display_id = s->display_id,
+        .now = wall,
+        .started = started_wall,
+        .last_ok = s->last_ok,
+        .last_attempt = s->last_attempt,
+        .last_error = st ? st->problem : NULL,
+        .http_status = st ? st->status : 0,
+        .refreshes = s->refreshes,
+        .failures = s->failures,
+        .items_shown = app_count_shown(s->app, wall),
+        .frames = platform_frames(s->platform),
+    };
+    fleet_writer_post(s->fleet, &fs);
+}
+
 static void news(void *ctx)
 {
     struct screen *s = ctx;
+    if (!s->refresh)
+        return;
     take_news(s, s->lang);
+    struct refresh_state st;
+    refresh_get_state(s->refresh, &st);
+    if (st.attempts == s->seen_attempts)
+        return;
+    /* Wakes coalesce, so several polls may have ended; the state tells about the last one. */
+    s->refreshes += st.attempts - s->seen_attempts;
+    s->seen_attempts = st.attempts;
+    s->failures += st.problem[0] != '\0';
+    s->last_attempt = platform_wall_s(s->platform);
+    if (st.last_ok > s->last_ok)
+        s->last_ok = st.last_ok;
+    report_status(s, &st);
+    int64_t wall = platform_wall_s(s->platform);
+    if (st.problem[0])
+        service_status("%zu items on screen; refresh failing: %s", app_count_shown(s->app, wall),
+                       st.problem);
+    else
+        service_status("%zu items on screen; feed refreshed", app_count_shown(s->app, wall));
+}
+
+/* Each round of the loop: READY once the first frame is shown, the watchdog, a screenshot
+ * asked for by SIGUSR1. */
+static int64_t tick(void *ctx, int64_t now, bool *redraw)
+{
+    struct screen *s = ctx;
+    if (!s->ready && platform_frames(s->platform) > 0) {
+        s->ready = true;
+        service_ready();
+        service_status("showing %s", app_current_item(s->app) ? "content" : "the status slide");
+        report_status(s, NULL);
+    }
+    int64_t want = INT64_MAX, every = service_watchdog_interval_ms();
+    if (every > 0) {
+        if (now >= s->next_ping) {
+            service_watchdog();
+            s->next_ping = now + every;
+        }
+        want = s->next_ping;
+    }
+    if (atomic_exchange(&s->want_shot, false)) {
+        s->shot_armed = true;
+        *redraw = true;
+    }
+    return want;
+}
+
+/* On the signal thread: no work here, only requests the main loop carries out. */
+static void on_signal(void *ctx, int signo)
+{
+    struct screen *s = ctx;
+    if (signo == SIGUSR1) {
+        atomic_store(&s->want_shot, true);
+        platform_wake(s->platform);
+        return;
+    }
+    /* SIGHUP ends this round of the loop too, and run_window reloads before the next. */
+    if (signo == SIGHUP)
+        atomic_store(&s->want_reload, true);
+    platform_quit(s->platform);
+}
+
+static void reload(struct screen *s);
+
+/* Office hours from the configuration; a bad day is reported and left on all day. */
+static void hours_from_config(const struct config *cfg, struct hours *h)
+{
+    static const char *const days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday",
+                                       "friday", "saturday"};
+    char err[160];
+    *h = (struct hours){0};
+    for (int d = 0; d < 7; d++) {
+        if (!hours_set_day(h, d, cfg->hours[d], err, sizeof err)) {
+            log_warn("office_hours.%s: %s; on all day", days[d], err);
+            hours_set_day(h, d, NULL, err, sizeof err);
+        }
+    }
+    if (!hours_set_days_off(h, cfg->days_off, err, sizeof err))
+        log_warn("office_hours.days_off: %s", err);
+}
+
+/* Runs an administrator's command (from the config) without waiting for it: the shell
+ * starts it in the background and returns at once. */
+static void run_command(const char *cmd)
+{
+    if (!cmd || !*cmd)
+        return;
+    char *line = xasprintf("(%s) </dev/null >/dev/null 2>&1 &", cmd);
+    char *argv[] = {"sh", "-c", line, NULL};
+    pid_t pid;
+    int err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
+    if (err != 0)
+        log_warn("cannot run \"%s\": %s", cmd, strerror(err));
+    else
+        waitpid(pid, NULL, 0);
+    free(line);
+}
+
+static bool office_dark(void *ctx, int64_t wall, const struct tm *local)
+{
+    struct screen *s = ctx;
+    (void)wall;
+    bool dark = !hours_open(&s->hours, local);
+    if (dark != s->dark) {
+        s->dark = dark;
+        run_command(dark ? s->cfg->command_off : s->cfg->command_on);
+        if (s->refresh)
+            refresh_set_idle(s->refresh, dark);
+    }
+    return dark;
+}
+
+static void draw_dark(void *ctx)
+{
+    struct screen *s = ctx;
+    SDL_Renderer *r = platform_sdl_renderer(s->platform);
+    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+    SDL_RenderClear(r);
 }
 
 static int run_window(struct screen *s, bool key_quit)
 {
     struct loop_hooks h = {.ctx = s, .draw = draw_frame, .news = news, .reset = reset_drawings,
-                           .rotation = s->rotation};
-    uint64_t frames = loop_run(s->platform, s->app, &h, key_quit);
-    log_info("quit after %llu frames", (unsigned long long)frames);
+                           .rotation = s->rotation, .tick = tick, .dark = office_dark,
+                           .draw_dark = draw_dark};
+    hours_from_config(s->cfg, &s->hours);
+    service_init();
+    s->fleet = fleet_writer_start(s->set.status_dir, s->set.cache_dir);
+    struct signals *sig = signals_start(on_signal, s);
+    for (;;) {
+        loop_run(s->platform, s->app, &h, key_quit);
+        if (!atomic_exchange(&s->want_reload, false))
+            break;
+        reload(s);
+        h.rotation = s->rotation;
+        hours_from_config(s->cfg, &s->hours);
+    }
+    service_stopping();
+    log_info("quit after %llu frames", (unsigned long long)platform_frames(s->platform));
+    signals_stop(sig);
+    fleet_writer_stop(s->fleet);
+    s->fleet = NULL;
     return EXIT_OK;
+}
+
+/* Splits a comma-separated list into trimmed, non-empty words; a NULL-terminated array the
+ * caller frees (and each word). */
+static char **split_list(const char *list, size_t *n)
+{
+    char **out = xcalloc(1, sizeof *out);
+    *n = 0;
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        const char *a = p, *b = p + len;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (b > a) {
+            out = xrealloc(out, (*n + 2) * sizeof *out);
+            out[(*n)++] = xstrndup(a, (size_t)(b - a));
+            out[*n] = NULL;
+        }
+        p += len + (p[len] == ',');
+    }
+    return out;
+}
+
+/* The schedule's rules from the configuration. Returns the group strings the rules point to
+ * (NULL-terminated; the caller frees them after the rules are copied). */
+static char **rules_from_config(const struct config *cfg, struct schedule_rules *r)
+{
+    *r = schedule_default_rules();
+    r->min_ms = (int64_t)cfg->slide_seconds * 1000;
+    r->max_ms = (int64_t)(cfg->max_slide_seconds > cfg->slide_seconds ? cfg->max_slide_seconds
+                                                                       : cfg->slide_seconds) * 1000;
+    r->words_per_minute = cfg->words_per_minute;
+    r->photo_ms = (int64_t)cfg->photo_seconds * 1000;
+    r->fresh_s = (int64_t)cfg->fresh_hours * 3600;
+    r->introduction_s = (int64_t)cfg->introduction_days * 86400;
+    r->shoutout_s = (int64_t)cfg->shoutout_days * 86400;
+    r->post_s = (int64_t)cfg->post_days * 86400;
+    size_t n;
+    char **types = split_list(cfg->types, &n);
+    r->types = 0;
+    for (size_t i = 0; i < n; i++) {
+        enum item_type t;
+        if (strcmp(types[i], "all") == 0)
+            r->types = 0;
+        else if (item_type_parse(types[i], &t))
+            r->types |= 1u << t;
+        else
+            log_warn("content.types: unknown type \"%s\" ignored", types[i]);
+        free(types[i]);
+    }
+    free(types);
+    char **groups = split_list(cfg->groups, &r->n_groups);
+    r->groups = (const char *const *)groups;
+    return groups;
 }
 
 /* Process start on the monotonic clock (the SDL platform's clock too), for the first-frame
  * figures in the log. */
 static int64_t started_ms;
 
-static int run(struct config *cfg, const struct args *a)
+static enum lang screen_lang(const struct config *cfg)
 {
-    int rc = EXIT_RUNTIME;
-    char err[300];
-    struct screen s = {0};
     const char *env_lang = getenv("LANGUAGE");
     if (!env_lang || !*env_lang)
         env_lang = getenv("LC_ALL");
@@ -473,34 +868,88 @@ static int run(struct config *cfg, const struct args *a)
         env_lang = getenv("LC_MESSAGES");
     if (!env_lang || !*env_lang)
         env_lang = getenv("LANG");
-    enum lang lang = lang_from_name(cfg->language, env_lang);
-    s.lang = lang;
+    return lang_from_name(cfg->language, env_lang);
+}
 
-    char *feed_url = NULL;
-    if (cfg->feed_url) {
-        feed_url = feed_url_of(cfg->feed_url);
-        if (!feed_url) {
+static void settings_free(struct settings *st)
+{
+    free(st->feed_url);
+    free(st->cache_dir);
+    free(st->status_dir);
+    free(st->display_id);
+    free(st->user_agent);
+    source_destroy(st->source);
+    memset(st, 0, sizeof *st);
+}
+
+/* What the screen derives from the configuration: the feed URL it fetches, its folders, its
+ * id. EXIT_OK, or the exit code (with the reason on stderr or in the log). */
+static int settings_make(const struct config *cfg, struct settings *out)
+{
+    memset(out, 0, sizeof *out);
+    /* display.id; else an id derived from the machine id, else the host name. */
+    char id[256] = "";
+    if (cfg->display_id)
+        snprintf(id, sizeof id, "%s", cfg->display_id);
+    else if (!service_machine_id(id, sizeof id) && gethostname(id, sizeof id - 1) != 0)
+        snprintf(id, sizeof id, "prikbord");
+    out->display_id = xstrdup(id);
+    int rc;
+    out->source = source_of(cfg, NULL, &rc);
+    if (rc != EXIT_OK) {
+        settings_free(out);
+        return rc;
+    }
+    if (out->source) {
+        out->feed_url = xstrdup(source_base_url(out->source));
+    } else if (cfg->feed_url) {
+        char *url = feed_url_of(cfg->feed_url);
+        if (!url) {
             fprintf(stderr, "prikbord: feed %s: %s\n", cfg->feed_url, strerror(errno));
+            settings_free(out);
             return EXIT_USAGE;
         }
+        /* The server may give each screen its own selection (not for a file: feed). */
+        out->feed_url = fleet_feed_url(url, out->display_id);
+        free(url);
     } else {
         char *demo = xasprintf("%s/assets/demo/feed.json", data_dir());
-        feed_url = feed_url_of(demo);
-        if (!feed_url)
+        out->feed_url = feed_url_of(demo);
+        if (!out->feed_url)
             log_error("the bundled demo feed is missing at %s", demo);
         free(demo);
-        if (!feed_url)
+        if (!out->feed_url) {
+            settings_free(out);
             return EXIT_RUNTIME;
+        }
     }
-    char *cache_dir = cfg->cache_dir ? xstrdup(cfg->cache_dir) : default_cache_dir();
-    char host[256] = "";
-    if (!cfg->display_id && gethostname(host, sizeof host - 1) != 0)
-        snprintf(host, sizeof host, "prikbord");
-    const char *display_id = cfg->display_id ? cfg->display_id : host;
-    char *user_agent = xasprintf("prikbord/%s (%s)", PRIKBORD_VERSION, display_id);
-    s.feed_url = feed_url;
-    s.display_id = display_id;
+    out->cache_dir = cfg->cache_dir ? xstrdup(cfg->cache_dir) : default_cache_dir();
+    out->status_dir = xstrdup(cfg->status_dir ? cfg->status_dir : out->cache_dir);
+    out->user_agent = xasprintf("prikbord/%s (%s)", PRIKBORD_VERSION, out->display_id);
+    return EXIT_OK;
+}
+
+static bool build_screen(struct screen *s, const struct config *cfg);
+static struct refresh *start_worker(struct screen *s, const struct config *cfg, bool once);
+
+static int run(struct config *cfg, const struct args *a)
+{
+    int rc = EXIT_RUNTIME;
+    char err[300];
+    struct screen s = {0};
+    s.lang = screen_lang(cfg);
+    s.cfg = cfg;
+    s.args = a;
+    rc = settings_make(cfg, &s.set);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = EXIT_RUNTIME;
+    s.feed_url = s.set.feed_url;
+    s.display_id = s.set.display_id;
     s.interval_s = cfg->refresh_interval_s;
+    /* Before any thread exists (SDL's, curl's, the worker): the signal thread takes them. */
+    if (!a->headless)
+        signals_block();
 
     struct platform_options po = {
         .headless = a->headless,
@@ -520,53 +969,15 @@ static int run(struct config *cfg, const struct args *a)
             fprintf(stderr, "prikbord: no display? Try --headless --screenshot-dir DIR\n");
         goto out;
     }
-    if (!image_global_init())
+    if (!image_global_init() || !build_screen(&s, cfg))
         goto out;
-    int w, h;
-    platform_size(s.platform, &w, &h);
-    /* display.rotation: a panel on its side gets the layout of its turned shape. */
-    s.rotation = cfg->rotation;
-    renderer_logical_size(s.rotation, w, h, &w, &h);
-    s.layout = choose_layout(cfg->layout, w, h);
-    s.fonts = fonts_create(s.layout->font, err, sizeof err);
-    if (!s.fonts) {
-        log_error("%s", err);
-        goto out;
-    }
-    s.renderer = renderer_create(platform_sdl_renderer(s.platform), s.fonts);
-    renderer_set_rotation(s.renderer, s.rotation);
-    struct app_options ao = {
-        .slide_ms = (int64_t)cfg->slide_seconds * 1000,
-        .max_slide_ms = (int64_t)cfg->slide_seconds * 1000 * 3,
-        .transition_ms = cfg->transition_ms,
-        .max_fps = cfg->max_fps,
-        .lang = lang,
-        .clock_24h = cfg->clock_24h,
-    };
-    s.app = app_create(&ao, s.layout, fonts_metrics(s.fonts), w, h);
-    struct refresh_options ro = {
-        .feed_url = feed_url,
-        .token = cfg->token,
-        .token_file = cfg->token_file,
-        .ca_file = cfg->ca_file,
-        .cache_dir = cache_dir,
-        .interval_s = cfg->refresh_interval_s,
-        .max_feed_bytes = (size_t)cfg->max_feed_bytes,
-        .show_all_posts = cfg->show_all_posts,
-        .user_agent = user_agent,
-        .once = a->headless,
-        .connect_timeout_s = cfg->connect_timeout_s,
-        .stall_timeout_s = cfg->stall_timeout_s,
-        .transfer_timeout_s = cfg->transfer_timeout_s,
-        .cache_max_bytes = (size_t)cfg->cache_max_mb << 20,
-        .max_photo_px = w > h ? w : h,
-    };
-    s.refresh = refresh_start(&ro, wake_main, s.platform);
+    s.refresh = start_worker(&s, cfg, a->headless);
     if (!s.refresh)
         goto out;
-    log_info("feed %s, layout %s, cache %s", strncmp(feed_url, "file:", 5) == 0 ? "(local file)" : feed_url,
-             s.layout->name, cache_dir);
-    rc = a->headless ? run_headless(&s, a->screenshot_dir, lang)
+    log_info("feed %s, layout %s, cache %s",
+             strncmp(s.feed_url, "file:", 5) == 0 ? "(local file)" : s.feed_url, s.layout->name,
+             s.set.cache_dir);
+    rc = a->headless ? run_headless(&s, a->screenshot_dir, s.lang)
                      : run_window(&s, po.w > 0);
 out:
     refresh_stop(s.refresh);
@@ -578,10 +989,262 @@ out:
     image_global_cleanup();
     platform_destroy(s.platform);
     fetch_global_cleanup();
-    free(feed_url);
-    free(cache_dir);
-    free(user_agent);
+    settings_free(&s.set);
     return rc;
+}
+
+/* The layout, fonts, renderer and app for the configuration, into s (whose platform is set).
+ * False (logged) when the fonts cannot be loaded; s's pieces are then NULL or left to free. */
+static bool build_screen(struct screen *s, const struct config *cfg)
+{
+    char err[300];
+    int w, h;
+    platform_size(s->platform, &w, &h);
+    /* display.rotation: a panel on its side gets the layout of its turned shape. */
+    s->rotation = cfg->rotation;
+    s->lang = screen_lang(cfg);
+    renderer_logical_size(s->rotation, w, h, &w, &h);
+    s->layout = choose_layout(cfg->layout, w, h);
+    s->fonts = fonts_create(s->layout->font, err, sizeof err);
+    if (!s->fonts) {
+        log_error("%s", err);
+        return false;
+    }
+    s->renderer = renderer_create(platform_sdl_renderer(s->platform), s->fonts);
+    renderer_set_rotation(s->renderer, s->rotation);
+    enum lang lang = s->lang;
+    struct schedule_rules rules;
+    char **groups = rules_from_config(cfg, &rules);
+    struct app_options ao = {
+        .slide_ms = rules.min_ms,
+        .max_slide_ms = rules.max_ms,
+        .transition_ms = cfg->transition_ms,
+        .max_fps = cfg->max_fps,
+        .lang = lang,
+        .clock_24h = cfg->clock_24h,
+        .rules = &rules,
+    };
+    s->app = app_create(&ao, s->layout, fonts_metrics(s->fonts), w, h);
+    for (size_t i = 0; groups && groups[i]; i++)
+        free(groups[i]);
+    free(groups);
+    return true;
+}
+
+/* The fetch worker for the configuration and s->set; once: one attempt (headless). */
+static struct refresh *start_worker(struct screen *s, const struct config *cfg, bool once)
+{
+    int w, h;
+    platform_size(s->platform, &w, &h);
+    struct refresh_options ro = {
+        .feed_url = s->set.feed_url,
+        .token = cfg->token,
+        .token_file = cfg->token_file,
+        .ca_file = cfg->ca_file,
+        .cache_dir = s->set.cache_dir,
+        .interval_s = cfg->refresh_interval_s,
+        .max_feed_bytes = (size_t)cfg->max_feed_bytes,
+        .show_all_posts = cfg->show_all_posts,
+        .user_agent = s->set.user_agent,
+        .once = once,
+        .connect_timeout_s = cfg->connect_timeout_s,
+        .stall_timeout_s = cfg->stall_timeout_s,
+        .transfer_timeout_s = cfg->transfer_timeout_s,
+        .cache_max_bytes = (size_t)cfg->cache_max_mb << 20,
+        .max_photo_px = w > h ? w : h,
+        .source = s->set.source,
+    };
+    return refresh_start(&ro, wake_main, s->platform);
+}
+
+/* ---- SIGUSR1 and SIGHUP ---- */
+
+/* What is on screen now, as cache/screenshot-YYYYmmdd-HHMMSS.png and (the same file, hard
+ * linked) screenshot-latest.png, both replaced atomically. Called between drawing a frame and
+ * presenting it; the screen holds that frame while the PNG is written (a moment). */
+static void save_screenshot(struct screen *s)
+{
+    char stamp[32], err[300] = "";
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    const char *dir = s->set.cache_dir;
+    char *path = xasprintf("%s/screenshot-%s.png", dir, stamp);
+    char *tmp = xasprintf("%s/.screenshot-%s.png.tmp", dir, stamp);
+    char *latest = xasprintf("%s/screenshot-latest.png", dir);
+    char *latest_tmp = xasprintf("%s/.screenshot-latest.png.tmp", dir);
+    bool ok = disk_mkdirs(dir, err, sizeof err) &&
+              platform_screenshot(s->platform, tmp, err, sizeof err);
+    if (ok && rename(tmp, path) != 0) {
+        snprintf(err, sizeof err, "cannot rename %s: %s", tmp, strerror(errno));
+        ok = false;
+    }
+    unlink(latest_tmp);
+    if (ok && (link(path, latest_tmp) != 0 || rename(latest_tmp, latest) != 0)) {
+        snprintf(err, sizeof err, "cannot make %s: %s", latest, strerror(errno));
+        ok = false;
+    }
+    if (ok) {
+        log_info("screenshot %s", path);
+    } else {
+        unlink(tmp);
+        log_warn("screenshot: %s", err);
+    }
+    free(path);
+    free(tmp);
+    free(latest);
+    free(latest_tmp);
+}
+
+/* The configuration as at start: the file, then the command-line settings. False (logged)
+ * when the file cannot be read at all. */
+static bool load_config(struct config *cfg, const struct args *a)
+{
+    config_init(cfg);
+    if (a->config_file && access(a->config_file, R_OK) != 0) {
+        log_error("reload: cannot read %s: %s", a->config_file, strerror(errno));
+        config_free(cfg);
+        return false;
+    }
+    if (a->config_file)
+        config_load_file(cfg, a->config_file, NULL, NULL);
+    for (int i = 0; i < a->n_overrides; i++) {
+        char err[200];
+        if (!config_set(cfg, a->overrides[i].key, a->overrides[i].value, err, sizeof err))
+            log_warn("reload: %s", err);
+    }
+    return true;
+}
+
+/* What a changed key needs on a reload. Keys not listed need a restart, so that a key added
+ * later is never silently ignored. */
+enum reload_need { NEED_NOTHING, NEED_STATUS, NEED_WORKER, NEED_REBUILD, NEED_RESTART, NEED_COUNT };
+
+static const struct {
+    const char *key; /* a whole key, or a section ending in '.' */
+    enum reload_need need;
+} reload_rules[] = {
+    {"log.level", NEED_NOTHING},
+    {"cache.status_dir", NEED_STATUS},
+    {"feed.source", NEED_RESTART},
+    {"display.window", NEED_RESTART},
+    {"display.id", NEED_WORKER},
+    {"display.show_all_posts", NEED_WORKER},
+    {"feed.", NEED_WORKER},
+    {"yammer.", NEED_WORKER},
+    {"humhub.", NEED_WORKER},
+    {"discourse.", NEED_WORKER},
+    {"cache.", NEED_WORKER},
+    {"display.", NEED_REBUILD},
+    {"content.", NEED_REBUILD},
+};
+
+struct reload_plan {
+    bool need[NEED_COUNT];
+    struct strbuf changed, restart;
+};
+
+static void plan_key(void *ctx, const char *key)
+{
+    struct reload_plan *plan = ctx;
+    enum reload_need need = NEED_RESTART;
+    for (size_t i = 0; i < ARRAY_LEN(reload_rules); i++) {
+        const char *k = reload_rules[i].key;
+        size_t n = strlen(k);
+        if (k[n - 1] == '.' ? strncmp(key, k, n) == 0 : strcmp(key, k) == 0) {
+            need = reload_rules[i].need;
+            break;
+        }
+    }
+    plan->need[need] = true;
+    struct strbuf *list = need == NEED_RESTART ? &plan->restart : &plan->changed;
+    strbuf_appendf(list, "%s%s", list->data ? ", " : "", key);
+}
+
+/* SIGHUP: the configuration file is read again and what changed is applied while the current
+ * frame stays on screen. Feed settings restart the fetch worker (the content on screen stays
+ * until the new worker has something); layout, language and timing rebuild the screen, which
+ * gets the content back from the cache (waiting up to 3 s for it); a key that needs a restart
+ * is logged. Runs between two rounds of the loop. */
+static void reload(struct screen *s)
+{
+    service_reloading();
+    struct config next;
+    struct settings set;
+    struct reload_plan plan = {0};
+    if (!load_config(&next, s->args)) {
+        service_ready();
+        return;
+    }
+    if (settings_make(&next, &set) != EXIT_OK) {
+        log_error("reload: the new configuration is unusable; the running one stays");
+        config_free(&next);
+        service_ready();
+        return;
+    }
+    config_diff(s->cfg, &next, plan_key, &plan);
+    if (strcmp(set.feed_url, s->set.feed_url) != 0 || strcmp(set.user_agent, s->set.user_agent) != 0)
+        plan.need[NEED_WORKER] = true; /* the machine id or the data folder moved */
+    log_set_level((enum log_level)next.log_level);
+
+    /* Only the pieces build_screen makes; the rest of a screen is not copied. */
+    struct screen built = {.platform = s->platform};
+    if (plan.need[NEED_REBUILD] && !build_screen(&built, &next)) {
+        log_error("reload: the new look cannot be built; the screen keeps the old one");
+        app_destroy(built.app);
+        renderer_destroy(built.renderer);
+        fonts_destroy(built.fonts);
+        layout_destroy(built.layout);
+        plan.need[NEED_REBUILD] = false;
+    }
+    bool restart_worker = plan.need[NEED_WORKER] || plan.need[NEED_REBUILD];
+    if (restart_worker) {
+        refresh_stop(s->refresh);
+        settings_free(&s->set);
+        s->set = set;
+        memset(&set, 0, sizeof set);
+        s->feed_url = s->set.feed_url;
+        s->display_id = s->set.display_id;
+        s->interval_s = next.refresh_interval_s;
+        s->seen_attempts = 0;
+        s->refresh = start_worker(s, &next, false);
+    }
+    if (plan.need[NEED_REBUILD]) {
+        /* The cached content, so that the new look does not start on the status slide. */
+        struct refresh_state st = {0};
+        for (int i = 0; i < 150 && s->refresh && !st.has_content && !st.attempted; i++) {
+            struct timespec pause = {0, 20 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+            refresh_get_state(s->refresh, &st);
+        }
+        service_watchdog();
+        app_destroy(s->app);
+        renderer_destroy(s->renderer);
+        fonts_destroy(s->fonts);
+        layout_destroy(s->layout);
+        s->app = built.app, s->renderer = built.renderer, s->fonts = built.fonts;
+        s->layout = built.layout, s->rotation = built.rotation, s->lang = built.lang;
+        /* The images stay with the screen: the new app is given the feed again with them. */
+        if (s->refresh)
+            take_news(s, s->lang);
+    }
+    if (plan.need[NEED_STATUS] || restart_worker) {
+        fleet_writer_stop(s->fleet);
+        s->fleet = fleet_writer_start(s->set.status_dir, s->set.cache_dir);
+    }
+    config_free(s->cfg);
+    *s->cfg = next;
+    if (plan.restart.data)
+        log_warn("reload: %s changed; that takes effect after a restart", plan.restart.data);
+    log_info("configuration reloaded: %s%s%s", plan.changed.data ? plan.changed.data : "nothing changed",
+             restart_worker ? "; fetch worker restarted" : "",
+             plan.need[NEED_REBUILD] ? "; screen rebuilt" : "");
+    service_ready();
+    service_status("configuration reloaded");
+    settings_free(&set);
+    strbuf_free(&plan.changed);
+    strbuf_free(&plan.restart);
 }
 
 int main(int argc, char **argv)
@@ -589,6 +1252,7 @@ int main(int argc, char **argv)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    started_wall = (int64_t)time(NULL);
     enum { OPT_FEED = 256, OPT_LAYOUT, OPT_WINDOW, OPT_CACHE, OPT_HEADLESS, OPT_SHOTS, OPT_CHECK,
            OPT_JSON, OPT_SOURCE, OPT_TOKEN_FILE, OPT_LOG, OPT_SOFTWARE, OPT_VERSION };
     static const struct option opts[] = {
@@ -610,9 +1274,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     /* Command-line settings are applied after the config file, whatever their order. */
-    struct {
-        const char *key, *value;
-    } overrides[16];
+    struct override overrides[16];
     int n_over = 0;
     struct args a = {0};
     int c;
@@ -663,12 +1325,6 @@ int main(int argc, char **argv)
         }
     }
     log_set_level((enum log_level)cfg.log_level);
-    if (strcmp(cfg.source, "prikbord") != 0) {
-        fprintf(stderr, "prikbord: source \"%s\" is not available in this version; use \"prikbord\"\n",
-                cfg.source);
-        config_free(&cfg);
-        return EXIT_USAGE;
-    }
     int rc;
     if (a.check_feed) {
         if (!fetch_global_init()) {
@@ -678,6 +1334,8 @@ int main(int argc, char **argv)
         rc = check_feed(&cfg, a.check_feed, a.json);
         fetch_global_cleanup();
     } else {
+        a.overrides = overrides;
+        a.n_overrides = n_over;
         rc = run(&cfg, &a);
     }
     config_free(&cfg);

@@ -44,6 +44,9 @@ bool platform_wait(struct platform *p, int64_t timeout_ms, struct platform_event
  * the main loop runs coalesce. */
 void platform_wake(struct platform *p);
 
+/* Makes platform_wait return PLATFORM_EVENT_QUIT soon (SIGTERM). Safe from any thread. */
+void platform_quit(struct platform *p);
+
 /* Shows what was drawn. */
 void platform_present(struct platform *p);
 

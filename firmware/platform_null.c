@@ -99,6 +99,12 @@ void platform_wake(struct platform *p)
     p->wake_pending = true;
 }
 
+void platform_quit(struct platform *p)
+{
+    struct platform_event quit = {.kind = PLATFORM_EVENT_QUIT};
+    platform_null_push(p, p->now_ms, &quit);
+}
+
 void platform_present(struct platform *p)
 {
     p->frames++;

@@ -179,6 +179,15 @@ void platform_wake(struct platform *p)
         atomic_store(&p->wake_pending, false);
 }
 
+void platform_quit(struct platform *p)
+{
+    (void)p;
+    /* SDL_PushEvent also wakes a thread sleeping in SDL_WaitEventTimeout. */
+    SDL_Event e = {.type = SDL_QUIT};
+    if (SDL_PushEvent(&e) < 0)
+        log_warn("cannot queue the quit event: %s", SDL_GetError());
+}
+
 void platform_present(struct platform *p)
 {
     SDL_RenderPresent(p->renderer);

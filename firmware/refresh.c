@@ -6,6 +6,8 @@
 #include "imgcache.h"
 #include "log.h"
 #include "polling.h"
+#include "source.h"
+#include "source_http.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -87,6 +89,7 @@ struct refresh {
     pthread_cond_t wake;
     bool stop;
     bool poll_now;
+    bool idle;
     atomic_bool cancel; /* stop: also ends a transfer in progress */
     struct snapshot *pending;
     struct refresh_state state;
@@ -340,9 +343,14 @@ static struct feed *parse(struct refresh *r, const char *body, size_t len, char 
  * changed) is never shown as this one's. */
 static char *cache_path(const struct refresh *r)
 {
-    return r->o.cache_dir ? xasprintf("%s/feed-%016llx.json", r->o.cache_dir,
-                                      (unsigned long long)hash64_str(r->o.feed_url))
-                          : NULL;
+    /* A platform's cache also belongs to its allow-lists: a group taken off the list must not
+     * come back from the disk at the next start. */
+    char *key = r->o.source ? source_cache_key(r->o.source) : NULL;
+    char *path = r->o.cache_dir ? xasprintf("%s/feed-%016llx.json", r->o.cache_dir,
+                                            (unsigned long long)hash64_str(key ? key : r->o.feed_url))
+                                : NULL;
+    free(key);
+    return path;
 }
 
 /* Temporary files of writes a crash or power cut interrupted: never read, so delete them. */
@@ -419,9 +427,82 @@ static void remember(char **slot, const char *v)
     *slot = xstrdup(v);
 }
 
+/* Counts the outcome of a poll, publishes it and returns the seconds to wait before the next.
+ * A platform's minimum interval (Yammer: a minute) holds whatever refresh_interval says. */
+static int poll_finish(struct refresh *r, enum poll_outcome outcome, const char *problem,
+                       long status, long retry_after_s, int feed_after)
+{
+    if (outcome == POLL_FAILED || outcome == POLL_AUTH_FAILED) {
+        r->failures++;
+        log_warn("%s%s (attempt %d)", problem,
+                 outcome == POLL_AUTH_FAILED ? ": the server refused the token" : "", r->failures);
+    } else {
+        r->failures = 0;
+    }
+    struct poll_policy policy = {.interval_s = r->o.interval_s};
+    int min = r->o.source ? source_min_interval_s(source_kind_of(r->o.source)) : 0;
+    if (policy.interval_s < min)
+        policy.interval_s = min;
+    int wait = poll_delay_s(&policy, outcome, r->failures, retry_after_s, feed_after,
+                            (uint32_t)rand_r(&r->seed));
+    publish_attempt(r, problem[0] ? problem : NULL, status,
+                    outcome == POLL_CHANGED || outcome == POLL_UNCHANGED);
+    return wait;
+}
+
+/* One poll of a platform through its adapter: each request with the token (re-read every
+ * time, sent only to the platform's origin) and the worker's time-outs and cancel flag. The
+ * items are compared as the cache would write them, so "unchanged" means the same screen.
+ * Returns the seconds to wait before the next poll. */
+static int poll_source(struct refresh *r)
+{
+    struct source_http http = {
+        .fetcher = r->fetcher,
+        .base = request_base(r, NULL),
+        .token = r->o.token,
+        .token_file = r->o.token_file,
+    };
+    http.base.max_bytes = r->o.max_feed_bytes;
+    struct source_poll_opts opts = {
+        .get = source_http_get,
+        .get_ctx = &http,
+        .resolve_url = refresh_resolve_url,
+        .resolve_ctx = r->feed_url,
+    };
+    long status = 0, retry_after_s = -1;
+    char err[256] = "", problem[300] = "";
+    enum poll_outcome outcome = POLL_UNCHANGED;
+    int feed_after = 0;
+    struct feed *f = source_poll(r->o.source, &opts, NULL, &status, &retry_after_s, err,
+                                 sizeof err);
+    if (!f) {
+        snprintf(problem, sizeof problem, "%s%s%s", err, http.error[0] ? ": " : "", http.error);
+        outcome = status == 401 || status == 403 ? POLL_AUTH_FAILED : POLL_FAILED;
+    } else {
+        char *json = feed_serialize(f);
+        uint32_t h = 2166136261u;
+        for (const char *p = json; *p; p++)
+            h = (h ^ (unsigned char)*p) * 16777619u;
+        free(json);
+        if (r->have_hash && h == r->last_hash) {
+            log_debug("%s: content unchanged", source_kind_name(source_kind_of(r->o.source)));
+            feed_destroy(f);
+        } else {
+            feed_after = f->refresh_after_s;
+            deliver(r, f, false);
+            r->last_hash = h;
+            r->have_hash = true;
+            outcome = POLL_CHANGED;
+        }
+    }
+    return poll_finish(r, outcome, problem, status, retry_after_s, feed_after);
+}
+
 /* One poll. Returns the seconds to wait before the next. */
 static int poll_once(struct refresh *r)
 {
+    if (r->o.source)
+        return poll_source(r);
     char *token = read_token(r);
     struct fetch_request req = request_base(r, r->o.feed_url);
     req.token = token;
@@ -464,18 +545,7 @@ static int poll_once(struct refresh *r)
         snprintf(problem, sizeof problem, "%s", resp.error[0] ? resp.error : fetch_result_name(res));
         outcome = resp.status == 401 || resp.status == 403 ? POLL_AUTH_FAILED : POLL_FAILED;
     }
-    if (outcome == POLL_FAILED || outcome == POLL_AUTH_FAILED) {
-        r->failures++;
-        log_warn("%s%s (attempt %d)", problem,
-                 outcome == POLL_AUTH_FAILED ? ": the server refused the token" : "", r->failures);
-    } else {
-        r->failures = 0;
-    }
-    struct poll_policy policy = {.interval_s = r->o.interval_s};
-    int wait = poll_delay_s(&policy, outcome, r->failures, resp.retry_after_s, feed_after,
-                            (uint32_t)rand_r(&r->seed));
-    publish_attempt(r, problem[0] ? problem : NULL, resp.status,
-                    outcome == POLL_CHANGED || outcome == POLL_UNCHANGED);
+    int wait = poll_finish(r, outcome, problem, resp.status, resp.retry_after_s, feed_after);
     fetch_response_clear(&resp);
     return wait;
 }
@@ -488,10 +558,12 @@ static void *worker(void *arg)
         int wait_s = poll_once(r);
         if (r->o.once)
             break;
+        pthread_mutex_lock(&r->lock);
+        if (r->idle)
+            wait_s = wait_s * 10 < 3600 ? wait_s * 10 : (wait_s > 3600 ? wait_s : 3600);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += wait_s;
-        pthread_mutex_lock(&r->lock);
         while (!r->stop && !r->poll_now &&
                pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT) {
         }
@@ -559,6 +631,18 @@ struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(vo
         return NULL;
     }
     return r;
+}
+
+void refresh_set_idle(struct refresh *r, bool idle)
+{
+    pthread_mutex_lock(&r->lock);
+    bool was = r->idle;
+    r->idle = idle;
+    if (was && !idle) {
+        r->poll_now = true;
+        pthread_cond_signal(&r->wake);
+    }
+    pthread_mutex_unlock(&r->lock);
 }
 
 void refresh_poll_now(struct refresh *r)

@@ -25,6 +25,8 @@ struct refresh_options {
     size_t cache_max_bytes; /* bound of the image cache (0: 200 MB) */
     int max_photo_px;       /* photos are decoded to fit this square (the screen's long side);
                                avatars to 256 px. 0: 1600 */
+    const struct source *source; /* NULL: the native feed at feed_url. Else a platform whose
+                                    base URL is feed_url; borrowed, must outlive refresh_stop */
 };
 
 /* Decoded images of a snapshot, by absolute URL. */
@@ -60,6 +62,10 @@ struct refresh;
  * are copied. Returns NULL (logged) when the thread cannot start. */
 struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(void *ctx),
                               void *ctx);
+
+/* Outside office hours the worker polls at a tenth of the pace (at most hourly); leaving idle
+ * polls at once, so the board is fresh when the screen comes on. */
+void refresh_set_idle(struct refresh *r, bool idle);
 
 /* Makes the worker poll now instead of at the end of its wait (tests, configuration reload). */
 void refresh_poll_now(struct refresh *r);

@@ -24,6 +24,9 @@ struct renderer {
     unsigned long clock;
     SDL_Texture *circle; /* white anti-aliased disc; corners of rounded shapes are cut from it */
     int circle_d;
+    int rotation;        /* degrees clockwise: 0, 90, 180, 270 */
+    SDL_Texture *frame;  /* with a rotation: the frame as laid out, before it is turned */
+    int frame_w, frame_h;
 };
 
 struct renderer *renderer_create(SDL_Renderer *r, struct fonts *fonts)
@@ -45,6 +48,23 @@ void renderer_flush(struct renderer *rd)
         SDL_DestroyTexture(rd->circle);
     rd->circle = NULL;
     rd->circle_d = 0;
+    if (rd->frame)
+        SDL_DestroyTexture(rd->frame);
+    rd->frame = NULL;
+    rd->frame_w = rd->frame_h = 0;
+}
+
+void renderer_set_rotation(struct renderer *rd, int degrees)
+{
+    degrees = ((degrees % 360) + 360) % 360;
+    rd->rotation = degrees == 90 || degrees == 180 || degrees == 270 ? degrees : 0;
+}
+
+void renderer_logical_size(int rotation, int out_w, int out_h, int *w, int *h)
+{
+    bool turned = rotation == 90 || rotation == 270;
+    *w = turned ? out_h : out_w;
+    *h = turned ? out_w : out_h;
 }
 
 void renderer_destroy(struct renderer *rd)
@@ -141,7 +161,7 @@ static void draw_text(struct renderer *rd, const struct draw_op *op)
             const struct text_run *run = &l->runs[k];
             int ascent = 0;
             SDL_Surface *s = fonts_render(rd->fonts, run->face, b->px, l->s + run->start,
-                                          run->len, c, &ascent);
+                                          run->len, run->rtl, c, &ascent);
             if (!s)
                 continue;
             SDL_Texture *t = SDL_CreateTextureFromSurface(rd->r, s);
@@ -231,6 +251,34 @@ static void draw_image(struct renderer *rd, const struct draw_op *op, render_ima
     SDL_FreeSurface(s);
 }
 
+/* A QR code: a light square (the quiet zone included), then the dark modules at a whole
+ * number of pixels each, so that no module is blurred by scaling. */
+static void draw_qr(struct renderer *rd, const struct draw_op *op)
+{
+    const struct qr *q = op->qr;
+    int span = q->size + 2 * QR_QUIET_ZONE, m = op->r.w / span;
+    if (m < 1)
+        return;
+    SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(rd->r, 255, 255, 255, 255);
+    SDL_RenderFillRect(rd->r, &(SDL_Rect){op->r.x, op->r.y, span * m, span * m});
+    SDL_SetRenderDrawColor(rd->r, op->color.r, op->color.g, op->color.b, 255);
+    for (int y = 0; y < q->size; y++) {
+        for (int x = 0; x < q->size;) {
+            if (!qr_dark(q, x, y)) {
+                x++;
+                continue;
+            }
+            int run = 1; /* a row's run of dark modules is one rectangle */
+            while (qr_dark(q, x + run, y))
+                run++;
+            SDL_RenderFillRect(rd->r, &(SDL_Rect){op->r.x + (QR_QUIET_ZONE + x) * m,
+                                                   op->r.y + (QR_QUIET_ZONE + y) * m, run * m, m});
+            x += run;
+        }
+    }
+}
+
 static void execute(struct renderer *rd, const struct draw_list *d, render_image_fn lookup, void *ctx)
 {
     SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
@@ -247,6 +295,9 @@ static void execute(struct renderer *rd, const struct draw_list *d, render_image
             break;
         case DRAW_IMAGE:
             draw_image(rd, op, lookup, ctx);
+            break;
+        case DRAW_QR:
+            draw_qr(rd, op);
             break;
         case DRAW_KIND_COUNT:
             break;
@@ -299,11 +350,10 @@ static SDL_Texture *texture_for(struct renderer *rd, const struct draw_list *d, 
     return c->tex;
 }
 
-bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup, void *ctx)
+/* Composes the frame (w x h, as laid out) into the current target. */
+static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h,
+                    render_image_fn lookup, void *ctx)
 {
-    int w, h;
-    if (SDL_GetRendererOutputSize(rd->r, &w, &h) != 0)
-        return false;
     SDL_Rect header = {0, 0, w, 0};
     if (f->header && f->header->n > 0) {
         const struct rect hr = f->header->ops[0].r; /* the band is the first op */
@@ -337,4 +387,45 @@ bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_
         SDL_RenderCopy(rd->r, head, &header, &header);
     }
     return true;
+}
+
+bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup, void *ctx)
+{
+    int ow, oh, w, h;
+    if (SDL_GetRendererOutputSize(rd->r, &ow, &oh) != 0)
+        return false;
+    if (rd->rotation == 0)
+        return compose(rd, f, ow, oh, lookup, ctx);
+    /* A panel on its side: the frame is composed as laid out, then turned onto the output in
+     * one copy, so everything else (layout, textures, crossfade) never knows. */
+    renderer_logical_size(rd->rotation, ow, oh, &w, &h);
+    if (rd->frame && (rd->frame_w != w || rd->frame_h != h)) {
+        SDL_DestroyTexture(rd->frame);
+        rd->frame = NULL;
+    }
+    if (!rd->frame) {
+        rd->frame = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        if (!rd->frame) {
+            log_error("cannot create a %dx%d texture: %s", w, h, SDL_GetError());
+            return false;
+        }
+        rd->frame_w = w;
+        rd->frame_h = h;
+    }
+    SDL_Texture *old = SDL_GetRenderTarget(rd->r);
+    if (SDL_SetRenderTarget(rd->r, rd->frame) != 0) {
+        log_error("cannot draw into a texture: %s", SDL_GetError());
+        return false;
+    }
+    bool ok = compose(rd, f, w, h, lookup, ctx);
+    SDL_SetRenderTarget(rd->r, old);
+    if (!ok)
+        return false;
+    SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 255);
+    SDL_RenderClear(rd->r);
+    SDL_SetTextureBlendMode(rd->frame, SDL_BLENDMODE_NONE);
+    /* SDL turns around the destination's centre: centre the unturned frame on the output. */
+    SDL_FRect dst = {(float)(ow - w) / 2.0f, (float)(oh - h) / 2.0f, (float)w, (float)h};
+    return SDL_RenderCopyExF(rd->r, rd->frame, NULL, &dst, (double)rd->rotation, NULL,
+                             SDL_FLIP_NONE) == 0;
 }

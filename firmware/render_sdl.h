@@ -18,13 +18,21 @@ typedef SDL_Surface *(*render_image_fn)(void *ctx, const char *url);
 struct renderer *renderer_create(SDL_Renderer *r, struct fonts *fonts);
 void renderer_destroy(struct renderer *rd); /* NULL-safe */
 
-/* Draws a frame into the current target (not presented). Draw lists not yet in a texture are
- * rendered first, with images from lookup(ctx, url). Returns false (logged) on an SDL error;
- * the next call tries again. */
+/* Draws a frame onto the output (not presented), turned by the rotation. Draw lists not yet
+ * in a texture are rendered first, with images from lookup(ctx, url). Returns false (logged)
+ * on an SDL error; the next call tries again. */
 bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup,
                    void *ctx);
 
 /* Drops cached textures (after a resize or a renderer reset). */
 void renderer_flush(struct renderer *rd);
+
+/* Turns the picture clockwise by degrees (0, 90, 180 or 270; anything else is 0) for a panel
+ * mounted on its side or upside down. Frames are then laid out for the turned size (see
+ * renderer_logical_size) and turned onto the output as a whole. */
+void renderer_set_rotation(struct renderer *rd, int degrees);
+
+/* The size slides are laid out for on an out_w x out_h output turned by rotation degrees. */
+void renderer_logical_size(int rotation, int out_w, int out_h, int *w, int *h);
 
 #endif

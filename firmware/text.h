@@ -18,16 +18,19 @@ struct text_metrics {
     int (*face_for)(void *ctx, int face, uint32_t cp);
 };
 
-/* A stretch of a line drawn with one face. */
+/* A stretch of a line drawn with one face in one direction. A line's runs are in logical
+ * (reading) order; their x places them in visual order. */
 struct text_run {
     int face;
     size_t start, len; /* bytes into the line's text */
     int x, w;          /* pixels from the line's left edge */
+    bool rtl;          /* drawn right to left (Hebrew, Arabic; mirrored brackets) */
 };
 
 struct text_line {
     char *s; /* owned, NUL-terminated */
     int width;
+    bool rtl; /* its paragraph reads right to left (its first strong character is RTL) */
     struct text_run *runs;
     size_t n_runs;
 };
@@ -52,6 +55,10 @@ struct text_block {
 struct text_block *text_layout(const struct text_metrics *m, int face, const char *text,
                                int max_w, int max_h, int max_lines, int px, int min_px);
 void text_block_destroy(struct text_block *b); /* NULL-safe */
+
+/* Whether s[0..len) reads right to left: its first letter of a strong direction is from an
+ * RTL script (Hebrew, Arabic, ...). Digits, spaces, punctuation and emoji do not count. */
+bool text_is_rtl(const char *s, size_t len);
 
 /* Initials for a placeholder avatar: the first letter of the first and of the last word of
  * name, uppercased for Latin, Greek and Cyrillic ("Zoë van den Berg" -> "ZB"; "Ĳsbrand" ->

@@ -147,7 +147,7 @@ shoot
 python3 - "$base/log" "$port" "$port2" >"$work/auth" <<'PY'
 import json, sys, urllib.request
 log = json.load(urllib.request.urlopen(sys.argv[1]))
-first = [e for e in log if e["port"] == int(sys.argv[2]) and e["path"] == "/feed"]
+first = [e for e in log if e["port"] == int(sys.argv[2]) and e["path"].split("?")[0] == "/feed"]
 second = [e for e in log if e["port"] == int(sys.argv[3])]
 print("feed-with-token", sum(e["auth"] for e in first), "of", len(first))
 print("second-origin", len(second), "with-token", sum(e["auth"] for e in second))

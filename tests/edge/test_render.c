@@ -261,6 +261,56 @@ static void test_naughty_strings_render(void **state)
     app_destroy(a);
 }
 
+/* display.rotation: the frame is laid out for the turned panel and turned onto the output, so
+ * a mark in the laid-out frame lands where the rotation says on the real output. */
+static void test_rotation_turns_the_frame(void **state)
+{
+    (void)state;
+    static const struct {
+        int degrees;
+        int lw, lh; /* the size slides are laid out for on the W x H output */
+    } cases[] = {{0, W, H}, {90, H, W}, {180, W, H}, {270, H, W}};
+    const struct rgba bg = {20, 30, 40, 255}, red = {220, 30, 30, 255};
+    const struct rect mark = {10, 20, 100, 50}; /* in the laid-out frame */
+    int mx = mark.x + mark.w / 2, my = mark.y + mark.h / 2;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        int lw, lh;
+        renderer_logical_size(cases[i].degrees, W, H, &lw, &lh);
+        assert_int_equal(lw, cases[i].lw);
+        assert_int_equal(lh, cases[i].lh);
+        struct draw_list d = {.clear = bg};
+        struct draw_op op = {.kind = DRAW_RECT, .r = mark, .color = red, .region = REG_CARD};
+        d.ops = &op;
+        d.n = d.cap = 1;
+        struct app_frame fr = {.to = &d, .to_key = 9000 + i};
+        renderer_set_rotation(fx.renderer, cases[i].degrees);
+        assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+        uint32_t *px = xmalloc((size_t)W * H * 4);
+        assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
+                                              SDL_PIXELFORMAT_ARGB8888, px, W * 4), 0);
+        /* Where the mark's centre must be: turned clockwise by the angle. */
+        int x = mx, y = my;
+        switch (cases[i].degrees) {
+        case 90: x = W - 1 - my, y = mx; break;
+        case 180: x = W - 1 - mx, y = H - 1 - my; break;
+        case 270: x = my, y = H - 1 - mx; break;
+        default: break;
+        }
+        if (!near(pixel(px, x, y), red, 8))
+            fail_msg("rotation %d: no mark at %d,%d", cases[i].degrees, x, y);
+        /* ...and nowhere else: the unturned place and the corners are background. */
+        if (cases[i].degrees != 0)
+            assert_true(near(pixel(px, mx, my), bg, 8));
+        assert_true(near(pixel(px, W / 2, H / 2), bg, 8));
+        /* The whole output is covered: no black border from a misplaced copy. */
+        assert_true(near(pixel(px, 0, H - 1), bg, 8) || near(pixel(px, 0, H - 1), red, 8));
+        assert_true(near(pixel(px, W - 1, H - 1), bg, 8) || near(pixel(px, W - 1, H - 1), red, 8));
+        assert_true(near(pixel(px, W - 1, 0), bg, 8) || near(pixel(px, W - 1, 0), red, 8));
+        free(px);
+    }
+    renderer_set_rotation(fx.renderer, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_status_slide_without_feed),
         cmocka_unit_test(test_crossfade_mixes),
         cmocka_unit_test(test_naughty_strings_render),
+        cmocka_unit_test(test_rotation_turns_the_frame),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,7 +22,24 @@ second listener with --second-port: another origin for the token tests), then se
                           so one feed URL can be made to fail in every way in turn
   /control?feed=<path>    sets what /feed serves
   /log                    JSON list of every request so far: port, path, whether it had
-                          an Authorization header (never its value)
+                          an Authorization header (never its value), time t (epoch seconds)
+  --cache-control VALUE   also sent with /file/ answers (200 and 304), e.g. "public, max-age=30"
+                          for a shared cache in front (bench/fleet)
+
+Community platforms, imitated from data under --root (see serve_yammer and friends), paging
+by PLATFORM_PAGE items so that every listing has a page 2:
+  /yammer/api/v1/messages/in_group/<id>.json?threaded=true[&older_than=<id>]
+                          from yammer/group-<id>.json (messages newest first, older_than
+                          paging, meta.older_available)
+  /humhub/api/v1/space, /humhub/api/v1/post/container/<id>?page=N&limit=L
+                          from humhub/spaces.json and humhub/container-<id>.json (Yii2
+                          pagination: total, page, pages, links.next with per-page)
+  /discourse/categories.json, /discourse/latest.json?page=N, /discourse/c/<slug>/<id>.json
+                          from discourse/categories.json and discourse/latest.json (all topics;
+                          more_topics_url while there are more)
+  any other /yammer/, /humhub/ or /discourse/ path: the file at that path under --root (a
+                          path ending in '/' is the file "_" in that folder): images
+  /control?rate_limit=N   the next N platform API requests answer 429 with Retry-After: 120
 
 It stops when stdin closes (unless --ignore-stdin) or after --max-seconds, so that it never
 outlives the test that started it.
@@ -34,6 +51,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -44,6 +62,8 @@ STOP = threading.Event()
 LOG = []
 LOG_LOCK = threading.Lock()
 FEED_TARGET = ["/file/feed.json"]
+RATE_LIMITED = [0]
+PLATFORM_PAGE = 2
 BOMB_SIZE = 50 * 1024 * 1024
 _bomb = None
 _bomb_lock = threading.Lock()
@@ -61,6 +81,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so the client's connection reuse is exercised
     server_version = "prikbord-testserver"
     root = "."
+    cache_control = ""
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
@@ -81,7 +102,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         with LOG_LOCK:
             LOG.append({"port": self.server.server_address[1], "path": self.path,
-                        "auth": self.headers.get("Authorization") is not None})
+                        "auth": self.headers.get("Authorization") is not None,
+                        "t": time.time()})
         if self.path == "/feed" or self.path.startswith("/feed?"):
             self.path = FEED_TARGET[0]
         url = urllib.parse.urlsplit(self.path)
@@ -94,6 +116,8 @@ class Handler(BaseHTTPRequestHandler):
             "echo-auth": self.serve_echo_auth, "headers": self.serve_headers,
             "hang": self.serve_hang, "truncated": self.serve_truncated,
             "garbage": self.serve_garbage, "control": self.serve_control, "log": self.serve_log,
+            "yammer": self.serve_platform, "humhub": self.serve_platform,
+            "discourse": self.serve_platform,
         }.get(parts[1])
         try:
             if route:
@@ -112,6 +136,8 @@ class Handler(BaseHTTPRequestHandler):
         mtime = int(os.stat(path).st_mtime)
         etag = '"%s"' % hashlib.sha256(data).hexdigest()[:16]
         validators = [("ETag", etag), ("Last-Modified", email.utils.formatdate(mtime, usegmt=True))]
+        if self.cache_control:
+            validators.append(("Cache-Control", self.cache_control))
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         if inm is not None:
@@ -211,7 +237,88 @@ def _garbage(self, _, query):
 def _control(self, _, query):
     if "feed" in query:
         FEED_TARGET[0] = query["feed"]
-    self.reply_json({"feed": FEED_TARGET[0]})
+    if "rate_limit" in query:
+        RATE_LIMITED[0] = int(query["rate_limit"])
+    self.reply_json({"feed": FEED_TARGET[0], "rate_limit": RATE_LIMITED[0]})
+
+
+def _load(root, name):
+    path = os.path.join(root, name)
+    if ".." in name.split("/") or not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        return json.loads(f.read().decode("utf-8"))
+
+
+def _yammer(root, rest, query):
+    m = re.fullmatch(r"api/v1/messages/in_group/(\d+)\.json", rest)
+    data = m and _load(root, "yammer/group-%s.json" % m.group(1))
+    if data is None:
+        return None
+    messages = sorted(data["messages"], key=lambda x: -int(x["id"]))
+    if "older_than" in query:
+        messages = [x for x in messages if int(x["id"]) < int(query["older_than"])]
+    page = dict(data, messages=messages[:PLATFORM_PAGE])
+    page["meta"] = dict(data.get("meta", {}), older_available=len(messages) > PLATFORM_PAGE)
+    return page
+
+
+def _humhub(root, rest, query):
+    if rest == "api/v1/space":
+        return _load(root, "humhub/spaces.json")
+    m = re.fullmatch(r"api/v1/post/container/(\d+)", rest)
+    data = m and _load(root, "humhub/container-%s.json" % m.group(1))
+    if data is None:
+        return None
+    per = min(int(query.get("limit", "20")), PLATFORM_PAGE)
+    n, page = len(data["results"]), int(query.get("page", "1"))
+    pages = max(1, (n + per - 1) // per)
+    link = "/api/v1/post/container/%s?page=%%d&per-page=%d" % (m.group(1), per)
+    links = {"self": link % page, "last": link % pages}
+    if page < pages:
+        links["next"] = link % (page + 1)
+    return {"total": n, "page": page, "pages": pages, "links": links,
+            "results": data["results"][(page - 1) * per:page * per]}
+
+
+def _discourse(root, rest, query):
+    if rest == "categories.json":
+        return _load(root, "discourse/categories.json")
+    data = _load(root, "discourse/latest.json")
+    if data is None:
+        return None
+    topics = data["topic_list"]["topics"]
+    m = re.fullmatch(r"c/[a-z0-9-]+/(\d+)\.json", rest)
+    if m:
+        topics = [t for t in topics if t.get("category_id") == int(m.group(1))][:PLATFORM_PAGE]
+        return dict(data, topic_list={"topics": topics})
+    if rest != "latest.json":
+        return None
+    page = int(query.get("page", "0"))
+    chosen = topics[page * PLATFORM_PAGE:(page + 1) * PLATFORM_PAGE]
+    listing = {"topics": chosen, "per_page": PLATFORM_PAGE}
+    if len(topics) > (page + 1) * PLATFORM_PAGE:
+        listing["more_topics_url"] = "/discourse/latest?page=%d" % (page + 1)
+    return dict(data, topic_list=listing)
+
+
+def _platform(self, rest, query):
+    platform = self.path.split("/")[1]
+    api = {"yammer": _yammer, "humhub": _humhub, "discourse": _discourse}[platform]
+    path = urllib.parse.urlsplit(self.path).path
+    is_api = not re.search(r"\.(jpg|jpeg|png)$|/_?$|/uploaded_files/|/uploads/|/user_avatar/|"
+                           r"/letter_avatar_proxy/|/file/", path)
+    if is_api and RATE_LIMITED[0] > 0:
+        RATE_LIMITED[0] -= 1
+        body = {"response": {"message": "Rate limited due to excessive requests.",
+                             "stat": "fail", "code": 33}}
+        return self.reply(429, json.dumps(body).encode(), "application/json",
+                          [("Retry-After", "120")])
+    doc = api(self.root, rest, query)
+    if doc is not None:
+        return self.reply_json(doc)
+    name = path.lstrip("/") + ("_" if path.endswith("/") else "")
+    return self.serve_file(name, query)
 
 
 def _log(self, _, query):
@@ -223,6 +330,7 @@ Handler.serve_hang = _hang
 Handler.serve_truncated = _truncated
 Handler.serve_garbage = _garbage
 Handler.serve_control = _control
+Handler.serve_platform = _platform
 Handler.serve_log = _log
 
 
@@ -235,9 +343,11 @@ def main():
     parser.add_argument("--ignore-stdin", action="store_true",
                         help="do not stop when stdin closes (for shell scripts)")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    parser.add_argument("--cache-control", default="", help="Cache-Control for /file/ answers")
     args = parser.parse_args()
 
     Handler.root = args.root
+    Handler.cache_control = args.cache_control
     servers = [ThreadingHTTPServer(("127.0.0.1", args.port), Handler)]
     if args.second_port:
         servers.append(ThreadingHTTPServer(("127.0.0.1", 0), Handler))

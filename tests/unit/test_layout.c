@@ -9,15 +9,19 @@
 
 #include <cmocka.h>
 
+#include "feed_parse.h"
 #include "layout.h"
+#include "layout_check.h"
 #include "stub_metrics.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
 
+#include <assert.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,57 +33,11 @@ static const struct rgba white = {255, 255, 255, 255};
 
 /* ---- files ---- */
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    struct strbuf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        strbuf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return b.data ? b.data : xstrdup("");
-}
-
-static const char *source_dir(void)
-{
-    const char *d = getenv("PRIKBORD_SOURCE_DIR");
-    if (!d)
-        fail_msg("PRIKBORD_SOURCE_DIR is not set (run through ctest)");
-    return d;
-}
-
 static char *landscape_json(size_t *len)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/layouts/landscape.json", source_dir());
     return read_all(path, len);
-}
-
-/* Every layouts/NAME.json, sorted; the caller frees the array and its strings. */
-static size_t layout_files(char ***out)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/layouts", source_dir());
-    DIR *d = opendir(dir);
-    if (!d)
-        fail_msg("cannot open %s", dir);
-    char **files = NULL;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
-            files = xrealloc(files, (n + 1) * sizeof *files);
-            files[n++] = xasprintf("%s/%s", dir, e->d_name);
-        }
-    }
-    closedir(d);
-    *out = files;
-    return n;
 }
 
 /* ---- items ---- */
@@ -203,36 +161,6 @@ static struct layout_env env_for(const struct layout *l, int w, int h,
                                .lang = LANG_NL, .now = 1764600000, .has_image = has, .ctx = ctx};
 }
 
-/* The pixel rectangle of a fraction rectangle, worked out here from the layout's numbers. */
-static struct rect px_rect(struct frect f, int w, int h)
-{
-    long x = lround((double)f.x * w), y = lround((double)f.y * h);
-    long x2 = lround(((double)f.x + (double)f.w) * w), y2 = lround(((double)f.y + (double)f.h) * h);
-    return (struct rect){(int)x, (int)y, (int)(x2 - x), (int)(y2 - y)};
-}
-
-static struct rect circle_in(struct rect r)
-{
-    int s = r.w < r.h ? r.w : r.h;
-    return (struct rect){r.x, r.y + (r.h - s) / 2, s, s};
-}
-
-static bool rect_equal(struct rect a, struct rect b)
-{
-    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
-}
-
-static bool rect_inside(struct rect in, struct rect out)
-{
-    return in.w >= 0 && in.h >= 0 && in.x >= out.x && in.y >= out.y &&
-           in.x + in.w <= out.x + out.w && in.y + in.h <= out.y + out.h;
-}
-
-static bool color_equal(struct rgba a, struct rgba b)
-{
-    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
-}
-
 /* The first text op whose first line starts with prefix, or NULL. */
 static const struct draw_op *text_op(const struct draw_list *d, const char *prefix)
 {
@@ -257,90 +185,6 @@ static size_t count_kind(const struct draw_list *d, enum draw_kind k)
     for (size_t i = 0; i < d->n; i++)
         n += d->ops[i].kind == k;
     return n;
-}
-
-/* The box text of region id may use: its rectangle, reaching up to where the region it follows
- * may start (an empty followed region gives up its place). */
-static struct rect allowed_box(const struct region *regs, enum region_id id, bool no_photo,
-                               int w, int h, int depth)
-{
-    const struct region *r = &regs[id];
-    struct rect box = px_rect(no_photo && r->has_rect_no_photo ? r->rect_no_photo : r->rect, w, h);
-    if (r->follows != REG_COUNT && depth < REG_COUNT) {
-        struct rect up = allowed_box(regs, r->follows, no_photo, w, h, depth + 1);
-        if (up.y < box.y) {
-            box.h += box.y - up.y;
-            box.y = up.y;
-        }
-    }
-    return box;
-}
-
-/* Whether op lies inside one of the slide's regions (either variant of each). */
-static bool in_some_region(const struct draw_op *op, const struct region *regs, int w, int h)
-{
-    for (int id = 0; id < REG_COUNT; id++) {
-        if (!regs[id].present || id == REG_CARD)
-            continue;
-        if (rect_inside(op->r, allowed_box(regs, (enum region_id)id, false, w, h, 0)) ||
-            rect_inside(op->r, allowed_box(regs, (enum region_id)id, true, w, h, 0)))
-            return true;
-    }
-    return false;
-}
-
-/* What every draw list must satisfy: each op on the screen, each text op holding a block that
- * fits its rectangle, each image op naming a URL, and everything but the footer on the card. */
-static void check_ops(const struct draw_list *d, const struct layout *l, enum slide_kind kind,
-                      int w, int h)
-{
-    struct rect screen = {0, 0, w, h};
-    const struct region *card = &l->slides[kind][REG_CARD];
-    const struct region *footer = &l->slides[kind][REG_FOOTER];
-    struct rect card_px = px_rect(card->rect, w, h), footer_px = px_rect(footer->rect, w, h);
-    assert_true(d->n > 0);
-    for (size_t i = 0; i < d->n; i++) {
-        const struct draw_op *op = &d->ops[i];
-        if (!rect_inside(op->r, screen))
-            fail_msg("op %zu (kind %d) at %d,%d %dx%d is off the %dx%d screen", i, op->kind,
-                     op->r.x, op->r.y, op->r.w, op->r.h, w, h);
-        switch (op->kind) {
-        case DRAW_TEXT: {
-            const struct text_block *b = op->text;
-            assert_non_null(b);
-            assert_true(b->n_lines > 0);
-            assert_true(b->height <= op->r.h);
-            for (size_t k = 0; k < b->n_lines; k++)
-                if (b->lines[k].width > op->r.w)
-                    fail_msg("line \"%s\" is %d px, its box %d px", b->lines[k].s,
-                             b->lines[k].width, op->r.w);
-            assert_null(op->url);
-            break;
-        }
-        case DRAW_IMAGE:
-            assert_non_null(op->url);
-            assert_null(op->text);
-            break;
-        case DRAW_RECT:
-            assert_null(op->text);
-            assert_null(op->url);
-            break;
-        case DRAW_KIND_COUNT:
-            fail();
-        }
-        if (i == 0 && card->present) {
-            assert_int_equal(op->kind, DRAW_RECT);
-            assert_true(rect_equal(op->r, card_px));
-            continue;
-        }
-        bool in_footer = footer->present && rect_inside(op->r, footer_px);
-        if (card->present && !in_footer && !rect_inside(op->r, card_px))
-            fail_msg("op %zu (kind %d) at %d,%d %dx%d leaves the card", i, op->kind, op->r.x,
-                     op->r.y, op->r.w, op->r.h);
-        if (!in_some_region(op, l->slides[kind], w, h))
-            fail_msg("op %zu (kind %d) at %d,%d %dx%d is in none of the slide's regions", i,
-                     op->kind, op->r.x, op->r.y, op->r.w, op->r.h);
-    }
 }
 
 /* The placeholder avatar: a circle (or rounded rect) in the name's colour, then the initials
@@ -958,6 +802,462 @@ static void test_status_and_header(void **state)
     layout_destroy(l);
 }
 
+/* ---- every layout file ---- */
+
+/* Screens from the field, and the layout each must get. For the last few no layout is made
+ * (fits is false): the nearest aspect range wins, then the right size class. */
+static const struct {
+    int w, h;
+    const char *want;
+    bool fits;
+} field_screens[] = {
+    {1280, 720, "landscape", true},        {1366, 768, "landscape", true},
+    {1920, 1080, "landscape", true},       {2560, 1440, "landscape", true},
+    {3840, 2160, "landscape", true},       {2560, 1080, "landscape", true},
+    {1280, 800, "landscape", true},        {800, 480, "landscape-small", true},
+    {1024, 600, "landscape-small", true},  {640, 360, "landscape-small", true},
+    {1080, 1920, "portrait", true},        {2160, 3840, "portrait", true},
+    {1200, 1600, "portrait", true},        {768, 1024, "portrait", true},
+    {720, 1280, "portrait-small", true},   {480, 800, "portrait-small", true},
+    {600, 1024, "portrait-small", true},   {1280, 1024, "landscape", false},
+    {3840, 1080, "landscape", false},      {1000, 1000, "portrait", false},
+    {420, 160, "landscape-small", false},
+};
+
+/* The field screens the automatic choice gives layout l. */
+static size_t screens_of(struct layout *const *ls, size_t n, const struct layout *l,
+                         size_t out[ARRAY_LEN(field_screens)])
+{
+    size_t k = 0;
+    for (size_t i = 0; i < ARRAY_LEN(field_screens); i++)
+        if (choose(ls, n, field_screens[i].w, field_screens[i].h) == l)
+            out[k++] = i;
+    return k;
+}
+
+static void test_automatic_choice(void **state)
+{
+    (void)state;
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    assert_true(n >= 4);
+    for (size_t i = 0; i < ARRAY_LEN(field_screens); i++) {
+        int w = field_screens[i].w, h = field_screens[i].h;
+        const struct layout *got = choose(ls, n, w, h);
+        if (strcmp(got->name, field_screens[i].want) != 0)
+            fail_msg("%dx%d: got layout %s, want %s", w, h, got->name, field_screens[i].want);
+        /* The order the files are read in does not matter. */
+        struct layout **rev = xcalloc(n, sizeof *rev);
+        for (size_t k = 0; k < n; k++)
+            rev[k] = ls[n - 1 - k];
+        assert_string_equal(choose(rev, n, w, h)->name, got->name);
+        free(rev);
+    }
+    /* Every shipped layout is the choice for some screen, and fits the screens it gets. */
+    for (size_t i = 0; i < n; i++) {
+        size_t idx[ARRAY_LEN(field_screens)];
+        size_t k = screens_of(ls, n, ls[i], idx);
+        if (k == 0)
+            fail_msg("layout %s is never chosen", ls[i]->name);
+        for (size_t j = 0; j < k; j++) {
+            int w = field_screens[idx[j]].w, h = field_screens[idx[j]].h;
+            if (layout_fits(ls[i], w, h) != field_screens[idx[j]].fits)
+                fail_msg("%s: fits %dx%d says %d", ls[i]->name, w, h, layout_fits(ls[i], w, h));
+        }
+    }
+    /* A layout that fits beats a nearer but unfitting one; equal ones compare equal. */
+    assert_int_equal(layout_compare_fit(ls[0], ls[0], 1920, 1080), 0);
+    free_layouts(ls, n);
+}
+
+static void test_fits_refused(void **state)
+{
+    (void)state;
+    expect_refused("fits.max_heigth", "600", "fits.max_heigth: unknown key");
+    expect_refused("fits.max_height", "0", "fits.max_height: ");
+    expect_refused("fits.max_height", "600.5", "fits.max_height: ");
+    expect_refused("fits.max_height", "\"600\"", "fits.max_height: ");
+    expect_refused("fits.min_aspect", "0", "fits.min_aspect: ");
+    expect_refused("fits.min_aspect", "3", "fits: min_aspect is above max_aspect");
+    expect_refused("fits", "{\"min_width\": 900, \"max_width\": 800}", "fits: a minimum is above");
+    expect_refused("fits.max_aspect", "1.0", "fits: min_aspect is above max_aspect");
+    expect_refused("fits", "[]", "fits: expected an object");
+    /* Text too small to read anywhere is refused, naming the key that set it. */
+    expect_refused("slides.post.body.min_size", "0.01", "slides.post.body.min_size: 0.01 is below");
+    expect_refused("slides.post.footer.size", "0.005", "slides.post.footer.size: 0.005 is below");
+    expect_refused("header.date.size", "0.01", "header.date.size: ");
+}
+
+static const enum region_id text_regions[] = {REG_LABEL, REG_NAME,  REG_ROLE,      REG_META,
+                                              REG_TITLE, REG_BODY,  REG_BADGE,     REG_REACTIONS,
+                                              REG_FOOTER};
+
+/* The readability rule of docs/layouts.md: a text's smallest size, against the shorter side
+ * of the least favourable screen shape the layout fits, is at least 2.2% (titles and body
+ * text 2.6%) on layouts for large screens and 3.5% (4.5%) on layouts for small panels. */
+static void expect_readable(const struct layout *l, const char *what, const struct region *r,
+                            bool main_text)
+{
+    bool small = l->max_w || l->max_h;
+    double floor = small ? (main_text ? 0.045 : 0.035) : (main_text ? 0.026 : 0.022);
+    double shape = l->max_aspect < 1 ? l->max_aspect : 1; /* short side / height */
+    double got = r->min_size / shape;
+    if (got + 1e-6 < floor)
+        fail_msg("%s: %s shrinks to %.4f of the shorter side, below %.3f", l->name, what, got, floor);
+}
+
+static void test_readable_sizes(void **state)
+{
+    (void)state;
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    for (size_t i = 0; i < n; i++) {
+        const struct layout *l = ls[i];
+        expect_readable(l, "header.title", &l->header_title, false);
+        expect_readable(l, "header.date", &l->header_date, false);
+        expect_readable(l, "header.clock", &l->header_clock, false);
+        for (int k = 0; k < SLIDE_KIND_COUNT; k++)
+            for (size_t t = 0; t < ARRAY_LEN(text_regions); t++) {
+                const struct region *r = &l->slides[k][text_regions[t]];
+                if (!r->present)
+                    continue;
+                char what[64];
+                snprintf(what, sizeof what, "slide %d %s", k, region_name(text_regions[t]));
+                expect_readable(l, what, r, text_regions[t] == REG_TITLE || text_regions[t] == REG_BODY);
+            }
+    }
+    free_layouts(ls, n);
+}
+
+/* A line of real text (Noto Sans: 1.36 to 1.40 times the size) at the fraction size. */
+static int real_line_px(float size, int h)
+{
+    int px = (int)lroundf(size * (float)h);
+    return (int)ceil((px < 1 ? 1 : px) * 1.4);
+}
+
+static int gap_px(float gap, int h)
+{
+    int v = (int)lroundf(gap * (float)h);
+    return v < 1 ? 1 : v;
+}
+
+/* Every text region holds one line at its smallest size, also when the region it follows is
+ * as full as it can be: otherwise the text would be dropped (a name vanishing). */
+static void expect_holds_a_line(const struct layout *l, const char *what, const struct region *regs,
+                                const struct region *r, int w, int h)
+{
+    int need = real_line_px(r->min_size, h);
+    for (int v = 0; v < 2; v++) {
+        if (v == 1 && !r->has_rect_no_photo)
+            continue;
+        struct rect box = px_rect(v ? r->rect_no_photo : r->rect, w, h);
+        int top = box.y;
+        if (regs && r->follows != REG_COUNT) {
+            const struct region *f = &regs[r->follows];
+            struct rect a = px_rect(f->rect, w, h);
+            struct rect b = f->has_rect_no_photo ? px_rect(f->rect_no_photo, w, h) : a;
+            int bottom = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
+            top = bottom + gap_px(r->gap, h);
+        }
+        if (box.y + box.h - top < need)
+            fail_msg("%s at %dx%d: %s has %d px for a line of %d px", l->name, w, h, what,
+                     box.y + box.h - top, need);
+    }
+}
+
+static void test_regions_hold_a_line(void **state)
+{
+    (void)state;
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    for (size_t i = 0; i < n; i++) {
+        const struct layout *l = ls[i];
+        size_t idx[ARRAY_LEN(field_screens)];
+        size_t ns = screens_of(ls, n, l, idx);
+        for (size_t s = 0; s < ns; s++) {
+            int w = field_screens[idx[s]].w, h = field_screens[idx[s]].h;
+            struct rect band = px_rect(l->header, w, h);
+            const struct region *hdr[] = {&l->header_title, &l->header_date, &l->header_clock};
+            for (size_t k = 0; k < ARRAY_LEN(hdr); k++) {
+                expect_holds_a_line(l, "header text", NULL, hdr[k], w, h);
+                assert_true(rect_inside(px_rect(hdr[k]->rect, w, h), band));
+            }
+            for (int k = 0; k < SLIDE_KIND_COUNT; k++)
+                for (size_t t = 0; t < ARRAY_LEN(text_regions); t++) {
+                    const struct region *r = &l->slides[k][text_regions[t]];
+                    char what[64];
+                    snprintf(what, sizeof what, "slide %d %s", k, region_name(text_regions[t]));
+                    if (r->present)
+                        expect_holds_a_line(l, what, l->slides[k], r, w, h);
+                }
+        }
+    }
+    free_layouts(ls, n);
+}
+
+/* The demo-like items on every layout at every screen it is chosen for: everything fits its
+ * region, and nothing is dropped for lack of room. */
+static void test_every_layout_every_slide(void **state)
+{
+    (void)state;
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    bool (*const has[])(void *, const char *) = {has_none, has_all};
+    static const char *const who[] = {
+        [ITEM_POST] = "Zo\xC3\xAB van den Berg", [ITEM_INTRODUCTION] = "\xC4\xB2sbrand Kuipers",
+        [ITEM_SHOUTOUT] = "Van Mohammed", [ITEM_HELP_REQUEST] = "Zo\xC3\xAB van den Berg"};
+    for (size_t i = 0; i < n; i++) {
+        const struct layout *l = ls[i];
+        size_t idx[ARRAY_LEN(field_screens)];
+        size_t ns = screens_of(ls, n, l, idx);
+        for (size_t s = 0; s < ns; s++) {
+            int w = field_screens[idx[s]].w, h = field_screens[idx[s]].h;
+            for (int t = 0; t < ITEM_TYPE_COUNT; t++) {
+                struct item it = make_item((enum item_type)t);
+                for (size_t k = 0; k < ARRAY_LEN(has); k++) {
+                    struct layout_env e = env_for(l, w, h, has[k], NULL);
+                    struct draw_list *d = layout_slide(&e, &it, 2, 7);
+                    check_ops(d, l, (enum slide_kind)t, w, h);
+                    if (!text_op(d, who[t]))
+                        fail_msg("%s at %dx%d: no \"%s\" on the %s slide", l->name, w, h, who[t],
+                                 item_type_name((enum item_type)t));
+                    char first[9] = "";
+                    snprintf(first, sizeof first, "%s", it.title ? it.title : "");
+                    if (it.title && !text_op(d, first))
+                        fail_msg("%s at %dx%d: no title on the %s slide", l->name, w, h,
+                                 item_type_name((enum item_type)t));
+                    if (l->slides[t][REG_FOOTER].present)
+                        assert_non_null(text_op(d, "2 / 7"));
+                    draw_list_destroy(d);
+                }
+                item_clear(&it);
+            }
+            struct layout_env e = env_for(l, w, h, has_none, NULL);
+            struct draw_list *d = layout_status(&e, "Even geduld", "Het prikbord haalt de laatste berichten op.");
+            check_ops(d, l, SLIDE_STATUS, w, h);
+            assert_int_equal(count_kind(d, DRAW_TEXT), 2);
+            draw_list_destroy(d);
+        }
+    }
+    free_layouts(ls, n);
+}
+
+/* ---- the corpora in every text field ---- */
+
+struct corpus {
+    char **s;
+    size_t *len;
+    size_t n;
+};
+
+static void corpus_add(struct corpus *c, const char *s, size_t len)
+{
+    c->s = xrealloc(c->s, (c->n + 1) * sizeof *c->s);
+    c->len = xrealloc(c->len, (c->n + 1) * sizeof *c->len);
+    c->s[c->n] = xmalloc(len + 1);
+    memcpy(c->s[c->n], s, len);
+    c->s[c->n][len] = '\0';
+    c->len[c->n++] = len;
+}
+
+/* Every string of blns.json and every line of UTF-8-test.txt (with its explicit length: line
+ * 71 holds a NUL). Skips when the shared corpora are not there. */
+static bool load_corpora(struct corpus *c)
+{
+    const char *shared = getenv("PRIKBORD_SHARED_DIR");
+    char path[1024];
+    if (!shared)
+        return false;
+    snprintf(path, sizeof path, "%s/corpora/naughty-strings/blns.json", shared);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    fclose(f);
+    size_t len;
+    char *json = read_all(path, &len);
+    cJSON *list = cJSON_ParseWithLength(json, len);
+    assert_non_null(list);
+    const cJSON *v;
+    cJSON_ArrayForEach(v, list)
+    {
+        assert_true(cJSON_IsString(v));
+        corpus_add(c, v->valuestring, strlen(v->valuestring));
+    }
+    cJSON_Delete(list);
+    free(json);
+    size_t blns = c->n;
+    snprintf(path, sizeof path, "%s/corpora/utf8/UTF-8-test.txt", shared);
+    char *text = read_all(path, &len);
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        corpus_add(c, text + at, end - at);
+        at = end + 1;
+    }
+    free(text);
+    assert_int_equal(blns, 515);
+    assert_true(c->n - blns >= 290);
+    return true;
+}
+
+static void corpus_free(struct corpus *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->s[i]);
+    free(c->s);
+    free(c->len);
+}
+
+/* The text fields of a feed item, with the types that show each. */
+enum field { F_NAME, F_ROLE, F_TEAM, F_TITLE, F_BODY, F_MESSAGE, F_BADGE, F_TAGS, F_RECIPIENTS,
+             F_COMMUNITY, F_COUNT };
+static const struct {
+    const char *name;
+    unsigned types; /* bit per item type; 0: the header */
+    size_t max;     /* feed_parse's limit for the field */
+    bool newlines;
+} fields[] = {
+    [F_NAME] = {"name", 0xF, FEED_MAX_NAME, false},
+    [F_ROLE] = {"role", 0xF, FEED_MAX_NAME, false},
+    [F_TEAM] = {"team", 0xF, FEED_MAX_NAME, false},
+    [F_TITLE] = {"title", 1u << ITEM_POST | 1u << ITEM_HELP_REQUEST, FEED_MAX_TITLE, false},
+    [F_BODY] = {"body", 1u << ITEM_POST | 1u << ITEM_INTRODUCTION | 1u << ITEM_HELP_REQUEST, FEED_MAX_BODY, true},
+    [F_MESSAGE] = {"message", 1u << ITEM_SHOUTOUT, FEED_MAX_MESSAGE, true},
+    [F_BADGE] = {"badge", 1u << ITEM_SHOUTOUT, FEED_MAX_BADGE, false},
+    [F_TAGS] = {"tags", 1u << ITEM_HELP_REQUEST, FEED_MAX_TAG, false},
+    [F_RECIPIENTS] = {"recipients' names", 1u << ITEM_SHOUTOUT, FEED_MAX_NAME, false},
+    [F_COMMUNITY] = {"community name", 0, FEED_MAX_NAME, false},
+};
+static_assert(ARRAY_LEN(fields) == F_COUNT, "one entry per field");
+
+static void replace(char **slot, const char *v)
+{
+    free(*slot);
+    *slot = v ? xstrdup(v) : NULL;
+}
+
+/* Puts v (already sanitised; NULL when the feed would have dropped the field) in field f. */
+static void put_field(struct item *it, enum field f, const char *v)
+{
+    struct person *p = (struct person *)item_main_person(it);
+    switch (f) {
+    case F_NAME:
+        if (v)
+            replace(&p->name, v); /* a person without a name is no item at all */
+        break;
+    case F_ROLE:
+        replace(&p->role, v);
+        break;
+    case F_TEAM:
+        replace(&p->team, v);
+        break;
+    case F_TITLE:
+        replace(&it->title, v);
+        break;
+    case F_BODY:
+        replace(&it->body, v);
+        break;
+    case F_MESSAGE:
+        replace(&it->message, v);
+        break;
+    case F_BADGE:
+        replace(&it->badge, v);
+        break;
+    case F_TAGS:
+        for (size_t i = 0; i < it->n_tags; i++)
+            replace(&it->tags[i], v ? v : "x");
+        break;
+    case F_RECIPIENTS:
+        for (size_t i = 0; v && i < it->n_to; i++)
+            replace(&it->to[i].name, v);
+        break;
+    case F_COMMUNITY:
+    case F_COUNT:
+        break;
+    }
+}
+
+static void check_header(const struct draw_list *d, const struct layout *l, int w, int h)
+{
+    struct rect band = px_rect(l->header, w, h);
+    const struct region *hdr[] = {&l->header_title, &l->header_date, &l->header_clock};
+    for (size_t i = 0; i < d->n; i++) {
+        const struct draw_op *op = &d->ops[i];
+        if (!rect_inside(op->r, band))
+            fail_msg("header op %zu at %d,%d %dx%d leaves the band", i, op->r.x, op->r.y, op->r.w, op->r.h);
+        if (op->kind != DRAW_TEXT)
+            continue;
+        bool inside = false;
+        for (size_t k = 0; k < ARRAY_LEN(hdr); k++)
+            inside = inside || rect_inside(op->r, px_rect(hdr[k]->rect, w, h));
+        if (!inside)
+            fail_msg("header text at %d,%d %dx%d is in none of its regions", op->r.x, op->r.y,
+                     op->r.w, op->r.h);
+        assert_true(op->text->height <= op->r.h);
+        for (size_t k = 0; k < op->text->n_lines; k++)
+            assert_true(op->text->lines[k].width <= op->r.w);
+    }
+}
+
+/* Every string of both corpora, sanitised as feed_parse does, in every text field, on every
+ * layout; the slide types that show a field, the screens a layout is chosen for and images
+ * or none take turns from string to string. Nothing may leave its region, no line be wider
+ * than its box, no text block taller than its box. */
+static void test_corpora_in_every_field(void **state)
+{
+    (void)state;
+    struct corpus c = {0};
+    if (!load_corpora(&c))
+        skip();
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    clock_t t0 = clock();
+    size_t placements = 0, slides = 0;
+    for (size_t li = 0; li < n; li++) {
+        const struct layout *l = ls[li];
+        size_t idx[ARRAY_LEN(field_screens)];
+        size_t ns = screens_of(ls, n, l, idx);
+        for (size_t si = 0; si < c.n; si++) {
+            int w = field_screens[idx[si % ns]].w, h = field_screens[idx[si % ns]].h;
+            struct layout_env e = env_for(l, w, h, si % 2 ? has_all : has_none, NULL);
+            for (int f = 0; f < F_COUNT; f++) {
+                char *v = text_sanitize(c.s[si], c.len[si], fields[f].max, fields[f].newlines, NULL);
+                const char *val = *v ? v : NULL;
+                placements++;
+                if (f == F_COMMUNITY) {
+                    struct draw_list *d = layout_header(&e, val, "vrijdag 27 november", "09:41");
+                    check_header(d, l, w, h);
+                    draw_list_destroy(d);
+                    slides++;
+                }
+                /* Each string goes to one of the slide types that show the field, in turn. */
+                int types[ITEM_TYPE_COUNT], nt = 0;
+                for (int t = 0; t < ITEM_TYPE_COUNT; t++)
+                    if (fields[f].types & 1u << t)
+                        types[nt++] = t;
+                for (int k = 0; k < (nt ? 1 : 0); k++) {
+                    int t = types[si % (size_t)nt];
+                    struct item it = make_item((enum item_type)t);
+                    put_field(&it, (enum field)f, val);
+                    struct draw_list *d = layout_slide(&e, &it, (int)si % 20 + 1, 20);
+                    check_ops(d, l, (enum slide_kind)t, w, h);
+                    draw_list_destroy(d);
+                    item_clear(&it);
+                    slides++;
+                }
+                free(v);
+            }
+        }
+    }
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    printf("corpora fit: %zu strings x %d fields x %zu layouts = %zu placements, %zu slides laid "
+           "out and checked in %.1f s\n", c.n, F_COUNT, n, placements, slides, secs);
+    assert_int_equal(placements, c.n * F_COUNT * n);
+    free_layouts(ls, n);
+    corpus_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -975,6 +1275,12 @@ int main(void)
         cmocka_unit_test(test_shoutout_many_recipients),
         cmocka_unit_test(test_help_request_ask_and_offer),
         cmocka_unit_test(test_status_and_header),
+        cmocka_unit_test(test_automatic_choice),
+        cmocka_unit_test(test_fits_refused),
+        cmocka_unit_test(test_readable_sizes),
+        cmocka_unit_test(test_regions_hold_a_line),
+        cmocka_unit_test(test_every_layout_every_slide),
+        cmocka_unit_test(test_corpora_in_every_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,8 @@ static const char *FEED =
     "\"author\":{\"name\":\"E\"},\"title\":\"News\"}]}";
 
 struct counts {
-    uint64_t draws, news, resets;
+    uint64_t draws, news, resets, darks;
+    int dark_from_h, dark_to_h; /* dark between these hours (UTC), both 0: never */
 };
 
 static bool draw(void *ctx, const struct app_frame *f)
@@ -59,14 +60,27 @@ static void reset(void *ctx)
     ((struct counts *)ctx)->resets++;
 }
 
+static bool dark(void *ctx, int64_t wall, const struct tm *local)
+{
+    struct counts *c = ctx;
+    (void)wall;
+    return local->tm_hour >= c->dark_from_h && local->tm_hour < c->dark_to_h;
+}
+
+static void draw_dark(void *ctx)
+{
+    ((struct counts *)ctx)->darks++;
+}
+
 struct run {
     struct counts c;
     uint64_t drawn, waits;
 };
 
 /* Runs the loop on the demo-like feed until quit_at_ms with the given timing. */
-static struct run run_for(int64_t quit_at_ms, int64_t slide_ms, int64_t transition_ms, int fps,
-                          void (*script)(struct platform *p))
+static struct run run_for_dark(int64_t quit_at_ms, int64_t slide_ms, int64_t transition_ms,
+                               int fps, void (*script)(struct platform *p), int dark_from_h,
+                               int dark_to_h)
 {
     struct platform_options po = {.headless = true, .w = 1920, .h = 1080};
     struct platform *p = platform_create(&po, NULL, 0);
@@ -81,7 +95,10 @@ static struct run run_for(int64_t quit_at_ms, int64_t slide_ms, int64_t transiti
     if (script)
         script(p);
     struct run r = {0};
-    struct loop_hooks h = {.ctx = &r.c, .draw = draw, .news = news, .reset = reset};
+    r.c.dark_from_h = dark_from_h;
+    r.c.dark_to_h = dark_to_h;
+    struct loop_hooks h = {.ctx = &r.c, .draw = draw, .news = news, .reset = reset,
+                           .dark = dark, .draw_dark = draw_dark};
     r.drawn = loop_run(p, a, &h, false);
     r.waits = platform_null_waits(p);
     assert_int_equal(r.drawn, platform_frames(p));
@@ -89,6 +106,12 @@ static struct run run_for(int64_t quit_at_ms, int64_t slide_ms, int64_t transiti
     layout_destroy(l);
     platform_destroy(p);
     return r;
+}
+
+static struct run run_for(int64_t quit_at_ms, int64_t slide_ms, int64_t transition_ms, int fps,
+                          void (*script)(struct platform *p))
+{
+    return run_for_dark(quit_at_ms, slide_ms, transition_ms, fps, script, 0, 0);
 }
 
 static void test_static_screen_draws_only_on_change(void **state)
@@ -134,12 +157,26 @@ static void test_events_reach_their_hooks(void **state)
     assert_int_equal(r.c.resets, 2);
 }
 
+static void test_dark_outside_office_hours(void **state)
+{
+    (void)state;
+    /* The fake wall clock starts at 09:00 UTC; dark from 10:00 to 12:00, then on until 13:00. */
+    struct run r = run_for_dark(4 * 3600 * 1000LL, 10000, 0, 30, NULL, 10, 12);
+    uint64_t on_slides = 2 * 3600 / 10; /* two hours on */
+    assert_int_equal(r.c.darks, 1);
+    assert_true(r.drawn <= on_slides + 2 * 60 + 3 + 1); /* + clock minutes + the black frame */
+    assert_true(r.drawn >= on_slides);
+    /* dark: one wake-up a minute, no more */
+    assert_true(r.waits <= 2 * (on_slides + 120) + 120 + 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_static_screen_draws_only_on_change),
         cmocka_unit_test(test_crossfade_is_capped),
         cmocka_unit_test(test_events_reach_their_hooks),
+        cmocka_unit_test(test_dark_outside_office_hours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,31 +26,18 @@ static struct text_block *lay(const char *text, int max_w, int max_h, int max_li
     return text_layout(stub_metrics(), 0, text, max_w, max_h, max_lines, px, min_px);
 }
 
-/* Code points that attach to the one before (the same set text.c uses). */
-static bool extends_cluster(uint32_t cp)
+/* Whether s holds a character of a right-to-left script. */
+static bool has_rtl(const char *s)
 {
-    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
-           (cp >= 0x0591 && cp <= 0x05BD) || (cp >= 0x0610 && cp <= 0x061A) ||
-           (cp >= 0x064B && cp <= 0x065F) ||
-           (cp >= 0x0E31 && cp <= 0x0E3A && cp != 0x0E32 && cp != 0x0E33) ||
-           (cp >= 0x0E47 && cp <= 0x0E4E) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
-           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
-           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200D ||
-           cp == 0x200C || (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0020 && cp <= 0xE007F);
-}
-
-static size_t clusters_in(const char *s)
-{
-    size_t n = 0;
     const char *p = s, *end = s + strlen(s);
-    bool after_zwj = false;
     while (p < end) {
         uint32_t cp = utf8_decode(&p, end);
-        bool extends = extends_cluster(cp) || after_zwj;
-        n += !extends;
-        after_zwj = cp == 0x200D;
+        if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFE) || (cp >= 0x10800 && cp <= 0x10FFF) ||
+            (cp >= 0x1E800 && cp <= 0x1EFFF))
+            return true;
     }
-    return n;
+    return false;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -70,21 +57,39 @@ static void check_block(const struct text_block *b, int max_w)
         const struct text_line *l = &b->lines[i];
         assert_non_null(l->s);
         size_t len = strlen(l->s), at = 0;
-        int x = 0;
+        bool bidi = l->rtl || has_rtl(l->s);
         for (size_t r = 0; r < l->n_runs; r++) {
             const struct text_run *run = &l->runs[r];
             assert_int_equal(run->start, at);
             assert_true(run->len > 0);
-            assert_int_equal(run->x, x);
             assert_int_equal(run->w, stub_width(NULL, run->face, b->px, l->s + run->start, run->len));
-            if (r > 0)
+            /* Without right-to-left text, runs change only where the face does, and reading
+             * order is visual order. */
+            if (r > 0 && !bidi)
                 assert_int_not_equal(run->face, l->runs[r - 1].face);
+            if (!bidi)
+                assert_false(run->rtl);
             at += run->len;
-            x += run->w;
         }
         assert_int_equal(at, len);
+        /* In visual order the runs tile [0, width) without gaps or overlaps (zero-width runs
+         * first where several start at one x). */
+        int x = 0;
+        bool used[64] = {false};
+        assert_true(l->n_runs <= 64);
+        for (size_t k = 0; k < l->n_runs; k++) {
+            size_t found = l->n_runs;
+            for (size_t r = 0; r < l->n_runs; r++)
+                if (!used[r] && l->runs[r].x == x && (found == l->n_runs || l->runs[r].w == 0))
+                    found = r;
+            if (found == l->n_runs)
+                fail_msg("no run of \"%s\" starts at x=%d", l->s, x);
+            used[found] = true;
+            x += l->runs[found].w;
+        }
         assert_int_equal(l->width, x);
-        if (clusters_in(l->s) > 1)
+        /* A cluster wider than the box shrinks the text, below min_px if it must. */
+        if (b->px > 1)
             assert_true(l->width <= max_w);
         if (l->width > widest)
             widest = l->width;
@@ -171,7 +176,8 @@ static void test_never_wider_than_box(void **state)
                 struct text_block *b = lay(texts[t], w, 0, 0, sizes[s], sizes[s]);
                 check_block(b, w);
                 assert_false(b->truncated);
-                assert_int_equal(b->px, sizes[s]);
+                /* the size only gives way when a single cluster is wider than the box */
+                assert_true(b->px == sizes[s] || (b->px < sizes[s] && w < sizes[s] * 3 / 2));
                 assert_lossless(b, texts[t]);
                 text_block_destroy(b);
             }
@@ -477,8 +483,14 @@ static void test_degenerate_boxes(void **state)
     assert_true(b->px >= 1);
     assert_lossless(b, "abc def");
     text_block_destroy(b);
-    b = lay("abc def", -5, -5, -1, 5, 10);
+    b = lay("abc def", 1000, -5, -1, 5, 10);
     assert_int_equal(b->px, 10);
+    text_block_destroy(b);
+    /* A box narrower than any letter (1 px): the text shrinks as far as it must. */
+    b = lay("abc def", -5, -5, -1, 5, 10);
+    assert_int_equal(b->px, 2); /* a letter is px/2 wide */
+    check_block(b, 1);
+    assert_lossless(b, "abc def");
     text_block_destroy(b);
     /* A box lower than one line at min_px still gets one (cut) line rather than nothing. */
     b = lay("abc def ghi", 1000, 5, 0, 20, 20);
@@ -586,6 +598,145 @@ static void test_initials(void **state)
     text_initials("Zo\xC3\xAB", tiny, 0); /* nothing written at all */
 }
 
+/* ---- right to left ---- */
+
+#define MOHAMMED_AR "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF"            /* محمد, 4 letters */
+#define AMRANI_AR "\xD8\xA7\xD9\x84\xD8\xB9\xD9\x85\xD8\xB1\xD8\xA7\xD9\x86\xD9\x8A" /* العمراني, 8 */
+#define SHALOM_HE "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"              /* שלום, 4 letters */
+
+/* The run of line l holding byte offset at. */
+static const struct text_run *run_at(const struct text_line *l, size_t at)
+{
+    for (size_t i = 0; i < l->n_runs; i++)
+        if (at >= l->runs[i].start && at < l->runs[i].start + l->runs[i].len)
+            return &l->runs[i];
+    fail_msg("no run at byte %zu of \"%s\"", at, l->s);
+    return NULL;
+}
+
+static void test_direction_of_text(void **state)
+{
+    (void)state;
+    assert_false(text_is_rtl("Mohammed", 8));
+    assert_true(text_is_rtl(MOHAMMED_AR, strlen(MOHAMMED_AR)));
+    assert_true(text_is_rtl(SHALOM_HE, strlen(SHALOM_HE)));
+    /* the first strong letter decides; digits, spaces, punctuation and emoji do not count */
+    assert_true(text_is_rtl("2026 (" MOHAMMED_AR ") Mohammed", strlen("2026 (" MOHAMMED_AR ") Mohammed")));
+    assert_false(text_is_rtl("Mohammed (" MOHAMMED_AR ")", strlen("Mohammed (" MOHAMMED_AR ")")));
+    assert_false(text_is_rtl("12 " WAVE " !", strlen("12 " WAVE " !")));
+    assert_false(text_is_rtl("", 0));
+}
+
+static void test_rtl_runs_in_latin(void **state)
+{
+    (void)state;
+    /* A name in an LTR line keeps its place; the Arabic run is drawn right to left, the
+     * brackets around it stay left to right. */
+    const char *text = "Mohammed (" MOHAMMED_AR ") El Amrani";
+    struct text_block *b = lay(text, 1000, 0, 0, 20, 20);
+    check_block(b, 1000);
+    assert_int_equal(b->n_lines, 1);
+    const struct text_line *l = &b->lines[0];
+    assert_false(l->rtl);
+    assert_int_equal(l->n_runs, 3);
+    assert_false(l->runs[0].rtl);
+    assert_true(l->runs[1].rtl);
+    assert_false(l->runs[2].rtl);
+    assert_int_equal(l->runs[1].len, strlen(MOHAMMED_AR));
+    /* visual order is reading order here */
+    assert_true(l->runs[0].x < l->runs[1].x && l->runs[1].x < l->runs[2].x);
+    text_block_destroy(b);
+
+    /* Two Arabic words with a space between: one run, so HarfBuzz orders the words. */
+    text = "Van " MOHAMMED_AR " " AMRANI_AR " uit Utrecht";
+    b = lay(text, 1000, 0, 0, 20, 20);
+    check_block(b, 1000);
+    l = &b->lines[0];
+    assert_int_equal(l->n_runs, 3);
+    assert_true(l->runs[1].rtl);
+    assert_int_equal(l->runs[1].len, strlen(MOHAMMED_AR " " AMRANI_AR));
+    text_block_destroy(b);
+}
+
+static void test_rtl_paragraph_order(void **state)
+{
+    (void)state;
+    /* A Hebrew paragraph with a Latin word: the Latin word sits left of the first Hebrew
+     * word, and the full stop at the end of the paragraph goes to the far left. */
+    const char *text = SHALOM_HE " Prikbord " SHALOM_HE ".";
+    struct text_block *b = lay(text, 1000, 0, 0, 20, 20);
+    check_block(b, 1000);
+    const struct text_line *l = &b->lines[0];
+    assert_true(l->rtl);
+    const struct text_run *first = run_at(l, 0);
+    const struct text_run *latin = run_at(l, strlen(SHALOM_HE " "));
+    const struct text_run *last = run_at(l, strlen(SHALOM_HE " Prikbord "));
+    const struct text_run *stop = run_at(l, strlen(text) - 1);
+    assert_true(first->rtl);
+    assert_false(latin->rtl);
+    assert_true(last->rtl);
+    assert_true(stop->rtl);
+    assert_true(first->x > latin->x);
+    assert_ptr_not_equal(last, first);
+    assert_true(latin->x > last->x);
+    assert_int_equal(stop->x, 0);
+    assert_int_equal(first->x + first->w, l->width);
+    text_block_destroy(b);
+
+    /* A number after Arabic is read left to right, and stands to the left of the word. */
+    text = MOHAMMED_AR " 2026";
+    b = lay(text, 1000, 0, 0, 20, 20);
+    l = &b->lines[0];
+    const struct text_run *year = run_at(l, strlen(text) - 1);
+    assert_false(year->rtl);
+    assert_int_equal(year->x, 0);
+    assert_true(run_at(l, 0)->rtl);
+    text_block_destroy(b);
+
+    /* Brackets around a Latin word inside Hebrew stay around the word (they pair). */
+    text = SHALOM_HE " (Welcome) " SHALOM_HE;
+    b = lay(text, 1000, 0, 0, 20, 20);
+    l = &b->lines[0];
+    const struct text_run *open = run_at(l, strlen(SHALOM_HE " "));
+    const struct text_run *word = run_at(l, strlen(SHALOM_HE " ("));
+    const struct text_run *close = run_at(l, strlen(SHALOM_HE " (Welcome"));
+    assert_true(open->rtl && close->rtl);
+    assert_false(word->rtl);
+    /* drawn right to left: the run with "(" right of the word, the one with ")" left of it
+     * (HarfBuzz mirrors both glyphs) */
+    assert_ptr_not_equal(open, close);
+    assert_true(open->x >= word->x + word->w);
+    assert_true(close->x + close->w <= word->x);
+    text_block_destroy(b);
+
+    /* Lines of a wrapped RTL paragraph are all RTL, even one that starts with Latin. */
+    text = SHALOM_HE " " SHALOM_HE " Prikbord Prikbord";
+    b = lay(text, 100, 0, 0, 20, 20);
+    check_block(b, 100);
+    assert_true(b->n_lines >= 2);
+    for (size_t i = 0; i < b->n_lines; i++)
+        assert_true(b->lines[i].rtl);
+    text_block_destroy(b);
+}
+
+static void test_zalgo_still_breaks(void **state)
+{
+    (void)state;
+    /* 200 combining marks on one letter: cut into clusters of at most 16 code points, so it
+     * wraps within the box instead of being one unbreakable 100-em "letter". */
+    struct strbuf sb = {0};
+    strbuf_appends(&sb, "Z");
+    for (int i = 0; i < 200; i++)
+        strbuf_appends(&sb, "\xCC\x81");
+    struct text_block *b = lay(sb.data, 200, 0, 0, 20, 20);
+    check_block(b, 200);
+    for (size_t i = 0; i < b->n_lines; i++)
+        assert_true(b->lines[i].width <= 200);
+    assert_lossless(b, sb.data);
+    text_block_destroy(b);
+    strbuf_free(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -604,6 +755,10 @@ int main(void)
         cmocka_unit_test(test_degenerate_boxes),
         cmocka_unit_test(test_corpora),
         cmocka_unit_test(test_initials),
+        cmocka_unit_test(test_direction_of_text),
+        cmocka_unit_test(test_rtl_runs_in_latin),
+        cmocka_unit_test(test_rtl_paragraph_order),
+        cmocka_unit_test(test_zalgo_still_breaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
