@@ -113,6 +113,19 @@ void format_day_month(enum lang l, int64_t t, char *out, size_t outlen)
     snprintf(out, outlen, "%u %s", d, months[l][m - 1]);
 }
 
+void format_date_near(enum lang l, int64_t t, int64_t now, char *out, size_t outlen)
+{
+    int64_t y, ny;
+    unsigned m, d;
+    civil_from_days(days_of_time(t), &y, &m, &d);
+    civil_from_days(days_of_time(now), &ny, &m, &d);
+    format_day_month(l, t, out, outlen);
+    if (y != ny) {
+        size_t n = strlen(out);
+        snprintf(out + n, outlen > n ? outlen - n : 0, " %lld", (long long)y);
+    }
+}
+
 void format_weekday_date(enum lang l, int wday, int mday, int mon, char *out, size_t outlen)
 {
     if ((unsigned)l >= LANG_COUNT)

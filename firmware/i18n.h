@@ -50,6 +50,9 @@ char *tr_with(enum lang l, enum str_id id, const char *arg);
 /* "26 november" / "26 November" for a day given as seconds since the epoch (UTC date). */
 void format_day_month(enum lang l, int64_t t, char *out, size_t outlen);
 
+/* The same, with the year when it is not the year of now: "31 december 2030". */
+void format_date_near(enum lang l, int64_t t, int64_t now, char *out, size_t outlen);
+
 /* "donderdag 26 november" / "Thursday 26 November" from broken-down local fields. */
 void format_weekday_date(enum lang l, int wday, int mday, int mon, char *out, size_t outlen);
 

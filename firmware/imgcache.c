@@ -162,7 +162,8 @@ size_t imgcache_retain(struct imgcache *c, const char *const *keep, size_t n)
     }
     if (d)
         closedir(d);
-    qsort(entries, count, sizeof *entries, by_oldest);
+    if (count > 1) /* qsort's array must not be NULL, even for no elements */
+        qsort(entries, count, sizeof *entries, by_oldest);
     for (size_t i = 0; i < count; i++) {
         if (total > c->max_bytes) {
             char *p = xasprintf("%s/%s", c->dir, entries[i].name);

@@ -350,7 +350,7 @@ static void slide_introduction(struct placer *p, const struct item *it)
     free(role);
     if (it->person.start_date != TIME_NONE) {
         char day[40];
-        format_day_month(p->e->lang, it->person.start_date, day, sizeof day);
+        format_date_near(p->e->lang, it->person.start_date, p->e->now, day, sizeof day);
         bool started = days_of_time(it->person.start_date) <= days_of_time(p->e->now);
         char *meta = tr_with(p->e->lang, started ? STR_STARTED_ON : STR_STARTS_ON, day);
         place_text(p, REG_META, meta);
@@ -440,7 +440,7 @@ static void slide_help_request(struct placer *p, const struct item *it)
         strbuf_appendf(&b, "%s#%s", i ? "  " : "", it->tags[i]);
     if (it->until != TIME_NONE) {
         char day[40];
-        format_day_month(p->e->lang, it->until, day, sizeof day);
+        format_date_near(p->e->lang, it->until, p->e->now, day, sizeof day);
         char *until = tr_with(p->e->lang, STR_UNTIL, day);
         strbuf_appendf(&b, "%s%s", b.len ? "  \xC2\xB7  " : "", until);
         free(until);

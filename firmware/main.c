@@ -1138,6 +1138,7 @@ static const struct {
     {"cache.", NEED_WORKER},
     {"display.", NEED_REBUILD},
     {"content.", NEED_REBUILD},
+    {"office_hours.", NEED_NOTHING}, /* run_window applies them after every reload */
 };
 
 struct reload_plan {
@@ -1201,14 +1202,19 @@ static void reload(struct screen *s)
     bool restart_worker = plan.need[NEED_WORKER] || plan.need[NEED_REBUILD];
     if (restart_worker) {
         refresh_stop(s->refresh);
-        settings_free(&s->set);
-        s->set = set;
-        memset(&set, 0, sizeof set);
-        s->feed_url = s->set.feed_url;
-        s->display_id = s->set.display_id;
+        s->refresh = NULL;
+    }
+    /* The worker has its own copies of these strings; the screen's are replaced. */
+    settings_free(&s->set);
+    s->set = set;
+    s->feed_url = s->set.feed_url;
+    s->display_id = s->set.display_id;
+    if (restart_worker) {
         s->interval_s = next.refresh_interval_s;
         s->seen_attempts = 0;
         s->refresh = start_worker(s, &next, false);
+        if (s->refresh && s->dark)
+            refresh_set_idle(s->refresh, true);
     }
     if (plan.need[NEED_REBUILD]) {
         /* The cached content, so that the new look does not start on the status slide. */
@@ -1242,7 +1248,6 @@ static void reload(struct screen *s)
              plan.need[NEED_REBUILD] ? "; screen rebuilt" : "");
     service_ready();
     service_status("configuration reloaded");
-    settings_free(&set);
     strbuf_free(&plan.changed);
     strbuf_free(&plan.restart);
 }

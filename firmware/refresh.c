@@ -445,6 +445,7 @@ static int poll_finish(struct refresh *r, enum poll_outcome outcome, const char 
         policy.interval_s = min;
     int wait = poll_delay_s(&policy, outcome, r->failures, retry_after_s, feed_after,
                             (uint32_t)rand_r(&r->seed));
+    log_debug("next poll in %d s", wait);
     publish_attempt(r, problem[0] ? problem : NULL, status,
                     outcome == POLL_CHANGED || outcome == POLL_UNCHANGED);
     return wait;

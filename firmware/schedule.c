@@ -256,14 +256,15 @@ size_t schedule_page(const struct schedule *s, int64_t now)
     const struct item *cur = schedule_current(s);
     if (!cur || !schedule_eligible(s, cur, now))
         return 0;
+    /* The place in this cycle's pass over all items: 1 for the first slide of a cycle. The
+     * second showing of a new item (pass B) has no place of its own. */
     size_t page = 0;
     for (size_t i = 0; i < s->n; i++) {
-        const struct item *it = &s->feed->items[i];
-        page += schedule_eligible(s, it, now);
-        if (it == cur)
-            return page;
+        if (&s->feed->items[i] == cur && s->marks[i].shown_b)
+            return 0;
+        page += s->marks[i].shown_a && schedule_eligible(s, &s->feed->items[i], now);
     }
-    return 0;
+    return page;
 }
 
 static size_t count_words(const char *s)

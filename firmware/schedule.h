@@ -59,8 +59,8 @@ const struct item *schedule_advance(struct schedule *s, int64_t now);
 /* The item the schedule is at (NULL before the first advance or when it left the feed). */
 const struct item *schedule_current(const struct schedule *s);
 
-/* Number of eligible items at now, and the 1-based place of the current one among them in
- * feed order (0 when it is not eligible), for the page indicator. */
+/* Number of eligible items at now, and the 1-based place of the current one in this cycle
+ * (0 when it is not eligible, or is a new item's second showing), for the page indicator. */
 size_t schedule_count_shown(const struct schedule *s, int64_t now);
 size_t schedule_page(const struct schedule *s, int64_t now);
 

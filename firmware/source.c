@@ -119,6 +119,15 @@ bool source_list_has(const struct source_list *l, const char *s)
     return false;
 }
 
+enum item_type source_group_type(const struct source *s, const char *gid)
+{
+    if (source_list_has(&s->introduction_groups, gid))
+        return ITEM_INTRODUCTION;
+    if (source_list_has(&s->help_groups, gid))
+        return ITEM_HELP_REQUEST;
+    return ITEM_POST;
+}
+
 /* scheme://authority of an absolute http(s) URL, or NULL. */
 static char *origin_of(const char *url)
 {
@@ -137,8 +146,7 @@ struct source *source_create(const struct source_settings *set, char *err, size_
     s->show_all_posts = set->show_all_posts;
     s->max_bytes = set->max_bytes ? set->max_bytes : FEED_MAX_BYTES_DEFAULT;
     if ((unsigned)set->kind >= SOURCE_KIND_COUNT || !adapters[set->kind]) {
-        snprintf(err, errlen, "source \"%s\" has no platform adapter",
-                 source_kind_name(set->kind));
+        snprintf(err, errlen, "source \"%s\" has no platform adapter", source_kind_name(set->kind));
         goto fail;
     }
     const char *name = kind_names[set->kind];
@@ -152,8 +160,10 @@ struct source *source_create(const struct source_settings *set, char *err, size_
         s->base_url[--n] = '\0';
     s->origin = origin_of(s->base_url);
     if (!s->origin || strcspn(s->base_url, "?#") != n || n > 1024) {
-        snprintf(err, errlen, "[%s] base_url must be an http:// or https:// address without "
-                              "a query", name);
+        snprintf(err, errlen,
+                 "[%s] base_url must be an http:// or https:// address without "
+                 "a query",
+                 name);
         goto fail;
     }
     const char *what = set->kind == SOURCE_YAMMER   ? "groups"
@@ -164,19 +174,18 @@ struct source *source_create(const struct source_settings *set, char *err, size_
     snprintf(key[1], sizeof key[1], "[%s] introduction_%s", name, what);
     snprintf(key[2], sizeof key[2], "[%s] help_%s", name, what);
     if (!list_parse(&s->groups, key[0], set->groups, true, err, errlen) ||
-        !list_parse(&s->introduction_groups, key[1], set->introduction_groups, true, err,
-                    errlen) ||
+        !list_parse(&s->introduction_groups, key[1], set->introduction_groups, true, err, errlen) ||
         !list_parse(&s->help_groups, key[2], set->help_groups, true, err, errlen) ||
         !list_parse(&s->introduction_topics, "[humhub] introduction_topics",
                     set->introduction_topics, false, err, errlen) ||
-        !list_parse(&s->help_topics, "[humhub] help_topics", set->help_topics, false, err,
-                    errlen))
+        !list_parse(&s->help_topics, "[humhub] help_topics", set->help_topics, false, err, errlen))
         goto fail;
     /* Yammer allows 10 requests in 30 seconds, and each group costs one at least. */
     if (set->kind == SOURCE_YAMMER && s->groups.n > SOURCE_YAMMER_MAX_REQUESTS) {
-        snprintf(err, errlen, "[yammer] groups: at most %d groups (Yammer allows %d requests "
-                              "in 30 seconds)", SOURCE_YAMMER_MAX_REQUESTS,
-                 SOURCE_YAMMER_MAX_REQUESTS);
+        snprintf(err, errlen,
+                 "[yammer] groups: at most %d groups (Yammer allows %d requests "
+                 "in 30 seconds)",
+                 SOURCE_YAMMER_MAX_REQUESTS, SOURCE_YAMMER_MAX_REQUESTS);
         goto fail;
     }
     if (s->groups.n == 0)
@@ -234,8 +243,8 @@ char *source_cache_key(const struct source *s)
 /* ---- one poll ---- */
 
 struct feed *source_poll(const struct source *s, const struct source_poll_opts *o,
-                         struct feed_report *report, long *status, long *retry_after_s,
-                         char *err, size_t errlen)
+                         struct feed_report *report, long *status, long *retry_after_s, char *err,
+                         size_t errlen)
 {
     char dummy[8];
     struct source_run run = {
@@ -381,8 +390,7 @@ cJSON *source_get_json(struct source_run *run, const char *url)
     bool escaped_nul;
     text = quote_big_ints(body, len, &text_len, &escaped_nul);
     if (escaped_nul) {
-        source_fail_run(run, "GET %.160s: a string holds an escaped NUL (\\u0000)",
-                        url_path(url));
+        source_fail_run(run, "GET %.160s: a string holds an escaped NUL (\\u0000)", url_path(url));
         goto out;
     }
     root = cJSON_ParseWithLength(text, text_len);
@@ -420,8 +428,8 @@ bool source_is_true(const cJSON *obj, const char *name)
 bool source_int(const cJSON *obj, const char *name, long long *out)
 {
     const cJSON *v = source_field(obj, name);
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || floor(v->valuedouble) != v->valuedouble ||
-        fabs(v->valuedouble) > 9007199254740992.0)
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+        floor(v->valuedouble) != v->valuedouble || fabs(v->valuedouble) > 9007199254740992.0)
         return false;
     *out = (long long)v->valuedouble;
     return true;
@@ -496,8 +504,8 @@ static bool date_time(const char *s, char sep, int64_t *out, const char **rest)
         return false;
     int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
     int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
-        mi > 59 || se < 0 || se > 60)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        se < 0 || se > 60)
         return false;
     *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
     *rest = s + 19;
@@ -532,10 +540,19 @@ bool source_time_utc(const char *s, int64_t *out)
 static const struct {
     const char *name, *utf8;
 } entities[] = {
-    {"amp", "&"},       {"lt", "<"},           {"gt", ">"},           {"quot", "\""},
-    {"apos", "'"},      {"nbsp", " "},         {"hellip", "\xE2\x80\xA6"},
-    {"ndash", "\xE2\x80\x93"}, {"mdash", "\xE2\x80\x94"}, {"lsquo", "\xE2\x80\x98"},
-    {"rsquo", "\xE2\x80\x99"}, {"ldquo", "\xE2\x80\x9C"}, {"rdquo", "\xE2\x80\x9D"},
+    {"amp", "&"},
+    {"lt", "<"},
+    {"gt", ">"},
+    {"quot", "\""},
+    {"apos", "'"},
+    {"nbsp", " "},
+    {"hellip", "\xE2\x80\xA6"},
+    {"ndash", "\xE2\x80\x93"},
+    {"mdash", "\xE2\x80\x94"},
+    {"lsquo", "\xE2\x80\x98"},
+    {"rsquo", "\xE2\x80\x99"},
+    {"ldquo", "\xE2\x80\x9C"},
+    {"rdquo", "\xE2\x80\x9D"},
 };
 
 /* Decodes the entity at s ('&'); returns the bytes consumed, 0 when it is not one. */
@@ -546,8 +563,8 @@ static size_t entity(const char *s, struct strbuf *b)
         return 0;
     if (s[1] == '#') {
         char *end;
-        unsigned long cp = s[2] == 'x' || s[2] == 'X' ? strtoul(s + 3, &end, 16)
-                                                      : strtoul(s + 2, &end, 10);
+        unsigned long cp =
+            s[2] == 'x' || s[2] == 'X' ? strtoul(s + 3, &end, 16) : strtoul(s + 2, &end, 10);
         if (end != s + 1 + n || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             return 0;
         char enc[4];
@@ -686,8 +703,8 @@ char *source_split_title(const char *text, char **rest)
 
 /* ---- items and the report ---- */
 
-static void report_add(struct source_run *run, const char *id, const char *type,
-                       enum item_reason r, const char *detail)
+static void report_add(struct source_run *run, const char *id, const char *type, enum item_reason r,
+                       const char *detail)
 {
     struct feed_report *rep = run->report;
     if (!rep)
@@ -697,7 +714,8 @@ static void report_add(struct source_run *run, const char *id, const char *type,
         .id = xstrdup(id ? id : ""),
         .type = xstrdup(type ? type : ""),
         .reason = r,
-        .detail = r == REASON_SHOWN ? NULL : text_sanitize(detail, strlen(detail), 300, false, NULL),
+        .detail =
+            r == REASON_SHOWN ? NULL : text_sanitize(detail, strlen(detail), 300, false, NULL),
     };
 }
 

@@ -32,7 +32,7 @@ int source_min_interval_s(enum source_kind k);
 
 /* Bounds of one poll: pages read per listing, and entries of an allow-list. */
 #define SOURCE_MAX_PAGES 3
-#define SOURCE_MAX_LIST 20
+#define SOURCE_MAX_LIST  20
 /* Requests one Yammer poll may make (Yammer allows 10 in 30 seconds): the first page of each
  * group, then older pages while this lasts. */
 #define SOURCE_YAMMER_MAX_REQUESTS 10
@@ -94,7 +94,7 @@ struct source_poll_opts {
  * a missing page must not take items off the screen. report (may be NULL) receives every
  * message, post or topic read, with its verdict. */
 struct feed *source_poll(const struct source *s, const struct source_poll_opts *o,
-                         struct feed_report *report, long *status, long *retry_after_s,
-                         char *err, size_t errlen);
+                         struct feed_report *report, long *status, long *retry_after_s, char *err,
+                         size_t errlen);
 
 #endif

@@ -192,9 +192,10 @@ static void map_content(struct source_run *run, struct source_item *si, const cJ
     const char *title = source_str(topic, "title");
     char *excerpt = source_html_text(source_str(topic, "excerpt"));
     const char *slug = source_str(topic, "slug");
-    char *raw = slug && *slug && strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(slug)
-                    ? xasprintf("%s/t/%s/%s", run->s->base_url, slug, si->id)
-                    : xasprintf("%s/t/%s", run->s->base_url, si->id);
+    char *raw =
+        slug && *slug && strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(slug)
+            ? xasprintf("%s/t/%s/%s", run->s->base_url, slug, si->id)
+            : xasprintf("%s/t/%s", run->s->base_url, si->id);
     it->url = source_url(run, raw);
     free(raw);
     if (source_int(topic, "like_count", &n) && n >= 0)
@@ -207,7 +208,8 @@ static void map_content(struct source_run *run, struct source_item *si, const cJ
         it->title = source_text(title, FEED_MAX_TITLE, false);
         it->body = source_text(excerpt, FEED_MAX_BODY, true);
         it->image_url = source_url(run, source_str(topic, "image_url"));
-        it->highlighted = source_is_true(topic, "pinned") || source_is_true(topic, "pinned_globally");
+        it->highlighted =
+            source_is_true(topic, "pinned") || source_is_true(topic, "pinned_globally");
         break;
     case ITEM_INTRODUCTION: {
         struct strbuf text = {0};
@@ -258,15 +260,11 @@ static void map_content(struct source_run *run, struct source_item *si, const cJ
 static void map_topic(struct source_run *run, const cJSON *topic, const cJSON *users,
                       const cJSON *cats)
 {
-    const struct source *s = run->s;
     char id[SOURCE_ID_MAX], cid[SOURCE_ID_MAX];
     bool has_id = source_id(source_field(topic, "id"), id);
-    bool has_cat = source_id(source_field(topic, "category_id"), cid);
-    enum item_type type = has_cat && source_list_has(&s->introduction_groups, cid) ? ITEM_INTRODUCTION
-                          : has_cat && source_list_has(&s->help_groups, cid)       ? ITEM_HELP_REQUEST
-                                                                                   : ITEM_POST;
+    source_id(source_field(topic, "category_id"), cid); /* "" when there is none */
     struct source_item si;
-    source_item_begin(&si, has_id ? id : "", type);
+    source_item_begin(&si, has_id ? id : "", source_group_type(run->s, cid));
     if (!has_id)
         source_item_fail(&si, REASON_INVALID, "the topic id is missing or not an id");
     check_privacy(run, &si, topic, cats);

@@ -42,7 +42,9 @@ long source_http_get(void *ctx, const char *url, char **body, size_t *len, long 
     }
     long status = res == FETCH_OK || res == FETCH_HTTP_ERROR ? resp.status : 0;
     snprintf(h->error, sizeof h->error, "%s",
-             status ? "" : resp.error[0] ? resp.error : fetch_result_name(res));
+             status          ? ""
+             : resp.error[0] ? resp.error
+                             : fetch_result_name(res));
     *retry_after_s = resp.retry_after_s;
     *len = resp.len;
     *body = resp.body;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define SPACES_PER_PAGE 100
-#define POSTS_PER_PAGE 20
+#define POSTS_PER_PAGE  20
 
 /* Every response that holds spaces, kept while the posts are mapped. */
 struct spaces {
@@ -46,7 +46,8 @@ static const char *space_closed(const cJSON *space, char *buf, size_t len)
     else if (vis <= 0)
         snprintf(buf, len, "space \"%.60s\" is private (visibility %lld)", name ? name : "?", vis);
     else if (vis > 2)
-        snprintf(buf, len, "space \"%.60s\" has an unknown visibility %lld", name ? name : "?", vis);
+        snprintf(buf, len, "space \"%.60s\" has an unknown visibility %lld", name ? name : "?",
+                 vis);
     else if (!source_int(space, "status", &status) || status != 1)
         snprintf(buf, len, "space \"%.60s\" is not enabled (status is not 1)", name ? name : "?");
     else
@@ -94,8 +95,8 @@ static bool single_mention(struct source_run *run, const char *md, const char *a
         const char *g = q + 10;
         size_t gl = strcspn(g, " )\"");
         q = g;
-        if (*open != '[' || gl == 0 || (author_guid && strlen(author_guid) == gl &&
-                                        strncmp(g, author_guid, gl) == 0))
+        if (*open != '[' || gl == 0 ||
+            (author_guid && strlen(author_guid) == gl && strncmp(g, author_guid, gl) == 0))
             continue;
         if (guid && (gl != guid_len || strncmp(g, guid, gl) != 0))
             return false;
@@ -133,8 +134,10 @@ static void check_privacy(struct source_run *run, struct source_item *si, const 
     if (!source_id(source_field(meta, "contentcontainer_id"), cid))
         source_item_fail(si, REASON_NO_GROUP, "the post has no contentcontainer_id");
     else if (!(space = space_by(sp, "contentcontainer_id", cid)))
-        source_item_fail(si, REASON_NO_GROUP, "contentcontainer %s is not a space the account "
-                                              "can list", cid);
+        source_item_fail(si, REASON_NO_GROUP,
+                         "contentcontainer %s is not a space the account "
+                         "can list",
+                         cid);
     else if (!source_id(source_field(space, "id"), sid) || !source_list_has(&run->s->groups, sid))
         source_item_fail(si, REASON_NOT_ALLOWED, "space %s is not in [humhub] spaces",
                          *sid ? sid : "?");
@@ -247,11 +250,11 @@ static void map_post(struct source_run *run, const cJSON *post, const struct spa
                              : NULL;
     if (space)
         source_id(source_field(space, "id"), sid);
-    enum item_type type = source_list_has(&s->introduction_groups, sid) ? ITEM_INTRODUCTION
-                          : source_list_has(&s->help_groups, sid)       ? ITEM_HELP_REQUEST
-                          : has_topic(&s->introduction_topics, content) ? ITEM_INTRODUCTION
-                          : has_topic(&s->help_topics, content)         ? ITEM_HELP_REQUEST
-                                                                        : ITEM_POST;
+    enum item_type type = source_group_type(s, sid);
+    if (type == ITEM_POST && has_topic(&s->introduction_topics, content))
+        type = ITEM_INTRODUCTION;
+    else if (type == ITEM_POST && has_topic(&s->help_topics, content))
+        type = ITEM_HELP_REQUEST;
     struct source_item si;
     source_item_begin(&si, has_id ? id : "", type);
     if (!has_id)
@@ -273,8 +276,8 @@ static bool has_next(const cJSON *root)
 static void read_posts(struct source_run *run, const char *cid, const struct spaces *sp)
 {
     for (int page = 1; page <= SOURCE_MAX_PAGES; page++) {
-        char *url = xasprintf("%s/api/v1/post/container/%s?page=%d&limit=%d", run->s->base_url,
-                              cid, page, POSTS_PER_PAGE);
+        char *url = xasprintf("%s/api/v1/post/container/%s?page=%d&limit=%d", run->s->base_url, cid,
+                              page, POSTS_PER_PAGE);
         cJSON *root = source_get_json(run, url);
         free(url);
         if (!root)
@@ -303,8 +306,8 @@ void source_humhub_poll(struct source_run *run)
     const struct source *s = run->s;
     struct spaces sp = {0};
     for (int page = 1; page <= SOURCE_MAX_PAGES; page++) {
-        char *url = xasprintf("%s/api/v1/space?page=%d&limit=%d", s->base_url, page,
-                              SPACES_PER_PAGE);
+        char *url =
+            xasprintf("%s/api/v1/space?page=%d&limit=%d", s->base_url, page, SPACES_PER_PAGE);
         cJSON *root = source_get_json(run, url);
         free(url);
         if (!root)
@@ -328,8 +331,10 @@ void source_humhub_poll(struct source_run *run)
             source_report_other(run, rid, "space", REASON_NO_GROUP,
                                 "space %s is not among the spaces the account can list", sid);
         else if (space_closed(space, why, sizeof why))
-            source_report_other(run, rid, "space", REASON_GROUP_NOT_OPEN, "%s; its posts are "
-                                                                          "not read", why);
+            source_report_other(run, rid, "space", REASON_GROUP_NOT_OPEN,
+                                "%s; its posts are "
+                                "not read",
+                                why);
         else if (!source_id(source_field(space, "contentcontainer_id"), cid))
             source_report_other(run, rid, "space", REASON_INVALID,
                                 "space %s has no contentcontainer_id", sid);

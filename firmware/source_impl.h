@@ -49,6 +49,10 @@ struct source_run {
 /* Whether list holds s: ids exactly, names case-insensitively. */
 bool source_list_has(const struct source_list *l, const char *s);
 
+/* The type of an item in group gid ("" when in none): an introduction or a help request when
+ * gid is configured so, else a post. */
+enum item_type source_group_type(const struct source *s, const char *gid);
+
 /* GETs url and parses the body as JSON. Integers of 16 or more digits (ids past 2^53, which a
  * double cannot hold exactly) arrive as strings. Returns the tree (cJSON_Delete) or NULL after
  * marking the run failed with a reason: no response, an HTTP status other than 200, a body

@@ -162,8 +162,9 @@ static void check_privacy(struct source_run *run, struct source_item *si, const 
     char tid[SOURCE_ID_MAX], gid[SOURCE_ID_MAX];
     const cJSON *replied = source_field(m, "replied_to_id");
     if (replied && !cJSON_IsNull(replied))
-        source_item_fail(si, REASON_UNKNOWN_TYPE, "a reply (replied_to_id is set), not a "
-                                                  "thread starter");
+        source_item_fail(si, REASON_UNKNOWN_TYPE,
+                         "a reply (replied_to_id is set), not a "
+                         "thread starter");
     if (!source_id(source_field(m, "thread_id"), tid) || strcmp(tid, si->id) != 0)
         source_item_fail(si, REASON_UNKNOWN_TYPE,
                          "not a thread starter (its thread_id is not its own id)");
@@ -180,8 +181,9 @@ static void check_privacy(struct source_run *run, struct source_item *si, const 
     const cJSON *gv = source_field(m, "group_id");
     if (!gv || cJSON_IsNull(gv)) {
         if (!s->show_without_group)
-            source_item_fail(si, REASON_NO_GROUP, "the message is in no group "
-                                                  "([yammer] show_messages_without_group is off)");
+            source_item_fail(si, REASON_NO_GROUP,
+                             "the message is in no group "
+                             "([yammer] show_messages_without_group is off)");
     } else if (!source_id(gv, gid)) {
         source_item_fail(si, REASON_NO_GROUP, "group_id is not an id");
     } else if (!source_list_has(&s->groups, gid)) {
@@ -258,9 +260,8 @@ static void map_content(struct source_run *run, struct source_item *si, const cJ
     if (source_int(source_field(m, "liked_by"), "count", &n) && n >= 0)
         it->likes = n > 1000000000 ? 1000000000 : (int)n;
     char tid[SOURCE_ID_MAX];
-    const cJSON *thread = source_id(source_field(m, "thread_id"), tid)
-                              ? ref_find(refs, "thread", tid)
-                              : NULL;
+    const cJSON *thread =
+        source_id(source_field(m, "thread_id"), tid) ? ref_find(refs, "thread", tid) : NULL;
     if (source_int(source_field(thread, "stats"), "updates", &n) && n >= 1)
         it->comments = n - 1 > 1000000000 ? 1000000000 : (int)(n - 1);
     switch (it->type) {
@@ -305,15 +306,13 @@ static void map_content(struct source_run *run, struct source_item *si, const cJ
 
 static void map_message(struct source_run *run, const cJSON *m, const cJSON *refs)
 {
-    const struct source *s = run->s;
     char id[SOURCE_ID_MAX], gid[SOURCE_ID_MAX];
     bool has_id = source_id(source_field(m, "id"), id);
     bool in_group = source_id(source_field(m, "group_id"), gid);
     /* Praise is told by its attachment, wherever it is posted; message_type says "update". */
-    enum item_type type = attachment(m, "praise")                                    ? ITEM_SHOUTOUT
-                          : in_group && source_list_has(&s->introduction_groups, gid) ? ITEM_INTRODUCTION
-                          : in_group && source_list_has(&s->help_groups, gid)         ? ITEM_HELP_REQUEST
-                                                                                      : ITEM_POST;
+    enum item_type type = attachment(m, "praise") ? ITEM_SHOUTOUT
+                          : in_group              ? source_group_type(run->s, gid)
+                                                  : ITEM_POST;
     struct source_item si;
     source_item_begin(&si, has_id ? id : "", type);
     if (!has_id)
@@ -344,10 +343,11 @@ void source_yammer_poll(struct source_run *run)
                          s->groups.v[g]);
                 break;
             }
-            char *url = *older ? xasprintf("%s/messages/in_group/%s.json?threaded=true&older_than=%s",
-                                           s->base_url, s->groups.v[g], older)
-                               : xasprintf("%s/messages/in_group/%s.json?threaded=true",
-                                           s->base_url, s->groups.v[g]);
+            char *url = *older
+                            ? xasprintf("%s/messages/in_group/%s.json?threaded=true&older_than=%s",
+                                        s->base_url, s->groups.v[g], older)
+                            : xasprintf("%s/messages/in_group/%s.json?threaded=true", s->base_url,
+                                        s->groups.v[g]);
             cJSON *root = source_get_json(run, url);
             free(url);
             if (!root)
@@ -370,8 +370,8 @@ void source_yammer_poll(struct source_run *run)
             }
             const cJSON *meta = source_field(root, "meta");
             long long every;
-            if (source_int(meta, "requested_poll_interval", &every) && every > 0 &&
-                every <= 3600 && every > run->feed->refresh_after_s)
+            if (source_int(meta, "requested_poll_interval", &every) && every > 0 && every <= 3600 &&
+                every > run->feed->refresh_after_s)
                 run->feed->refresh_after_s = (int)every;
             /* Paging stops unless the next page starts strictly older than this one. */
             bool more = source_is_true(meta, "older_available") && *oldest &&

@@ -125,6 +125,8 @@ PY
 cat >"$work/prikbord.conf" <<CONF
 [feed]
 token_file = $work/token
+# The shortest interval there is: Yammer still waits a minute between polls.
+refresh_interval = 10
 connect_timeout = 2
 stall_timeout = 2
 transfer_timeout = 6
@@ -164,7 +166,7 @@ run_source() { # NAME BASE: check-feed (json and text), then a headless run with
   "$bin" --config "$work/prikbord.conf" --check-feed "$url" --source "$name" \
     >"$work/$name.txt" 2>>"$work/$name.check.err"
   rm -rf "$work/shots-$name"
-  "$bin" --config "$work/prikbord.conf" --source "$name" --headless --window 960x540 \
+  "$bin" --config "$work/prikbord.conf" --source "$name" --headless --window 960x540 --log-level debug \
     --screenshot-dir "$work/shots-$name" --cache-dir "$work/cache-$name" \
     >"$work/$name.out" 2>"$work/$name.err"
   head_rc=$?
@@ -188,6 +190,7 @@ check "yammer: private group hidden" 'has yammer "2874399921586176 False closed 
 check "yammer: 8 verdicts" '[ $(wc -l <"$work/yammer.v") -eq 8 ]'
 check "yammer: slides are the shown items ($shots)" '[ "$shots" = "introduction-2871593302876160 post-2860000000000004 post-2869011824222208 shoutout-2873004478685184 " ]'
 check "yammer: text report says why" 'grep -q "a direct message" "$work/yammer.txt"'
+check "yammer: at most one poll a minute ($(grep -o 'next poll in [0-9]* s' "$work/yammer.err"))" 'grep -qE "next poll in 6[0-6] s" "$work/yammer.err"'
 check "yammer: no private text in the cache" '! grep -rqE "PRIVATE-MESSAGE|REPLY-TEXT|DIRECT-MESSAGE|LEADS-ONLY" "$work/cache-yammer"'
 
 # --- HumHub ---
@@ -202,6 +205,7 @@ check "humhub: archived hidden" 'has humhub "421 False not public"'
 check "humhub: page 3 read: draft hidden" 'has humhub "422 False not public"'
 check "humhub: private space not read" 'has humhub "space-7 False closed group"'
 check "humhub: slides are the shown items ($shots)" '[ "$shots" = "help_request-409 help_request-430 post-412 " ]'
+check "humhub: the configured interval ($(grep -o 'next poll in [0-9]* s' "$work/humhub.err"))" 'grep -qE "next poll in 1[01] s" "$work/humhub.err"'
 check "humhub: no private text in the cache" '! grep -rqE "PRIVATE-CONTENT|ARCHIVED|DRAFT|LEADS-SPACE" "$work/cache-humhub"'
 
 # --- Discourse ---
@@ -243,6 +247,7 @@ run_source discourse "$base/discourse"
 check "429: headless exits 0 ($head_rc)" '[ $head_rc -eq 0 ]'
 check "429: the cached slides stay ($shots)" '[ "$shots" = "help_request-210 introduction-212 post-5 " ]'
 check "429: the refusal is logged" 'grep -q "HTTP 429" "$work/discourse.err"'
+check "429: Retry-After 120 is honoured ($(grep -o 'next poll in [0-9]* s' "$work/discourse.err"))" 'grep -qE "next poll in 1[23][0-9] s" "$work/discourse.err"'
 control rate_limit=0
 
 # --- a bad allow-list is a usage error, not a silent empty screen ---

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define FAKE_MAX_ROUTES 32
-#define FAKE_MAX_LOG 64
+#define FAKE_MAX_LOG    64
 
 struct fake_route {
     char *url;
@@ -97,7 +97,8 @@ static inline void fake_clear(struct fake *f)
     memset(f, 0, sizeof *f);
 }
 
-static inline long fake_get(void *ctx, const char *url, char **body, size_t *len, long *retry_after_s)
+static inline long fake_get(void *ctx, const char *url, char **body, size_t *len,
+                            long *retry_after_s)
 {
     struct fake *f = ctx;
     if (f->n_log < FAKE_MAX_LOG)
@@ -130,23 +131,23 @@ static inline char *fake_resolve(void *ctx, const char *raw)
 
 /* Runs one poll of a source made from set against f. */
 static inline struct feed *fake_poll(struct fake *f, const struct source_settings *set,
-                              struct feed_report *r, long *status, long *retry, char *err,
-                              size_t errlen)
+                                     struct feed_report *r, long *status, long *retry, char *err,
+                                     size_t errlen)
 {
     char cerr[200];
     struct source *s = source_create(set, cerr, sizeof cerr);
     if (!s)
         fail_msg("source_create: %s", cerr);
     const char *origin = strstr(set->base_url, "://");
-    char *o = xstrndup(set->base_url, (size_t)(origin + 3 - set->base_url) +
-                                          strcspn(origin + 3, "/"));
-    struct source_poll_opts opts = {.get = fake_get, .get_ctx = f, .resolve_url = fake_resolve,
-                                    .resolve_ctx = o};
+    char *o =
+        xstrndup(set->base_url, (size_t)(origin + 3 - set->base_url) + strcspn(origin + 3, "/"));
+    struct source_poll_opts opts = {
+        .get = fake_get, .get_ctx = f, .resolve_url = fake_resolve, .resolve_ctx = o};
     long st_dummy, ra_dummy;
     char err_dummy[200];
-    struct feed *feed = source_poll(s, &opts, r, status ? status : &st_dummy,
-                                    retry ? retry : &ra_dummy, err ? err : err_dummy,
-                                    err ? errlen : sizeof err_dummy);
+    struct feed *feed =
+        source_poll(s, &opts, r, status ? status : &st_dummy, retry ? retry : &ra_dummy,
+                    err ? err : err_dummy, err ? errlen : sizeof err_dummy);
     free(o);
     source_destroy(s);
     return feed;
@@ -163,7 +164,7 @@ static inline const struct item_verdict *verdict(const struct feed_report *r, co
 
 /* Asserts the verdict of id, and that the feed holds it exactly when it is shown. */
 static inline void expect(const struct feed *f, const struct feed_report *r, const char *id,
-                   enum item_reason reason)
+                          enum item_reason reason)
 {
     const struct item_verdict *v = verdict(r, id);
     if (v->reason != reason)
@@ -177,8 +178,8 @@ static inline void expect(const struct feed *f, const struct feed_report *r, con
 /* Whether any string of the item holds needle (for "never shown" checks). */
 static inline bool item_mentions(const struct item *it, const char *needle)
 {
-    const char *s[] = {it->title, it->body, it->message, it->author.name, it->person.name,
-                       it->from.name};
+    const char *s[] = {it->title,       it->body,        it->message,
+                       it->author.name, it->person.name, it->from.name};
     for (size_t i = 0; i < ARRAY_LEN(s); i++)
         if (s[i] && strstr(s[i], needle))
             return true;

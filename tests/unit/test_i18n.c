@@ -48,6 +48,10 @@ static void test_dates(void **state)
     assert_string_equal(buf, "26 november");
     format_day_month(LANG_EN, 1795651200, buf, sizeof buf);
     assert_string_equal(buf, "26 November");
+    format_date_near(LANG_NL, 1924905600, 1795651200, buf, sizeof buf); /* 2030-12-31 */
+    assert_string_equal(buf, "31 december 2030");
+    format_date_near(LANG_EN, 1795651200, 1795651200 + 86400, buf, sizeof buf);
+    assert_string_equal(buf, "26 November");
     format_weekday_date(LANG_NL, 4, 26, 10, buf, sizeof buf);
     assert_string_equal(buf, "donderdag 26 november");
     format_weekday_date(LANG_EN, 4, 26, 10, buf, sizeof buf);

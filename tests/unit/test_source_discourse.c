@@ -13,11 +13,11 @@
 
 #include "source_fake.h"
 
-#define BASE "https://community.example.com"
-#define URL_CATS BASE "/categories.json?include_subcategories=true"
-#define URL_LATEST BASE "/latest.json"
+#define BASE         "https://community.example.com"
+#define URL_CATS     BASE "/categories.json?include_subcategories=true"
+#define URL_LATEST   BASE "/latest.json"
 #define URL_LATEST_2 BASE "/latest.json?page=1"
-#define EMPTY_LIST "{\"users\": [], \"topic_list\": {\"topics\": []}}"
+#define EMPTY_LIST   "{\"users\": [], \"topic_list\": {\"topics\": []}}"
 
 static struct source_settings settings(const char *categories)
 {
@@ -33,15 +33,16 @@ static struct source_settings settings(const char *categories)
 /* Page 2 of latest: the intro topic once more (counted once), and one older topic. */
 static char *page_two(void)
 {
-    return xstrdup("{\"users\": [{\"id\": 9, \"username\": \"omar\", \"name\": \"Omar Haddad\","
-                   " \"avatar_template\": \"/user_avatar/community.example.com/omar/{size}/61_2.png\"}],"
-                   " \"topic_list\": {\"topics\": ["
-                   " {\"id\": 212, \"title\": \"dup\", \"category_id\": 7},"
-                   " {\"id\": 190, \"title\": \"Lunch lecture moved to Thursday\", \"slug\": "
-                   "\"lunch-lecture\", \"created_at\": \"2024-08-20T10:00:00Z\", \"archetype\": "
-                   "\"regular\", \"visible\": true, \"pinned\": true, \"category_id\": 1,"
-                   " \"excerpt\": \"Same room, &ldquo;same&rdquo; cake.\","
-                   " \"posters\": [{\"description\": \"Original Poster\", \"user_id\": 9}]}]}}");
+    return xstrdup(
+        "{\"users\": [{\"id\": 9, \"username\": \"omar\", \"name\": \"Omar Haddad\","
+        " \"avatar_template\": \"/user_avatar/community.example.com/omar/{size}/61_2.png\"}],"
+        " \"topic_list\": {\"topics\": ["
+        " {\"id\": 212, \"title\": \"dup\", \"category_id\": 7},"
+        " {\"id\": 190, \"title\": \"Lunch lecture moved to Thursday\", \"slug\": "
+        "\"lunch-lecture\", \"created_at\": \"2024-08-20T10:00:00Z\", \"archetype\": "
+        "\"regular\", \"visible\": true, \"pinned\": true, \"category_id\": 1,"
+        " \"excerpt\": \"Same room, &ldquo;same&rdquo; cake.\","
+        " \"posters\": [{\"description\": \"Original Poster\", \"user_id\": 9}]}]}}");
 }
 
 static struct feed *poll(char *cats, char *latest, const struct source_settings *set,
@@ -77,8 +78,8 @@ static void test_samples_map_to_items(void **state)
     struct source_settings set = settings("1, 7, 8, 9, 12");
     struct feed_report r = {0};
     struct fake f;
-    struct feed *feed = poll(sample("discourse_categories.json"), sample("discourse_latest.json"),
-                             &set, &r, &f);
+    struct feed *feed =
+        poll(sample("discourse_categories.json"), sample("discourse_latest.json"), &set, &r, &f);
     /* categories, latest, latest page 2 (from more_topics_url), the lists of 1, 7, 8 and 9
      * (not 12: read-restricted). */
     assert_int_equal(f.n_log, 7);
@@ -95,7 +96,8 @@ static void test_samples_map_to_items(void **state)
     assert_non_null(welcome);
     assert_int_equal(welcome->type, ITEM_POST);
     assert_true(welcome->highlighted); /* pinned */
-    assert_string_equal(welcome->title, "Welcome to the Contoso community \xE2\x80\x93 read this first");
+    assert_string_equal(welcome->title,
+                        "Welcome to the Contoso community \xE2\x80\x93 read this first");
     assert_non_null(strstr(welcome->body, "visible to all employees \xE2\x80\xA6"));
     assert_string_equal(welcome->author.name, "system");
     assert_string_equal(welcome->author.avatar_url, BASE "/images/discourse-logo-sketch-small.png");
@@ -107,7 +109,8 @@ static void test_samples_map_to_items(void **state)
     assert_int_equal(intro->type, ITEM_INTRODUCTION);
     /* The user the title names, not the original poster (Maria). */
     assert_string_equal(intro->person.name, "Anna Berg");
-    assert_string_equal(intro->person.avatar_url, BASE "/letter_avatar_proxy/v4/letter/a/58956e/240.png");
+    assert_string_equal(intro->person.avatar_url,
+                        BASE "/letter_avatar_proxy/v4/letter/a/58956e/240.png");
     assert_string_equal(intro->body, "Introducing Anna Berg, our new Data Engineer");
     assert_non_null(intro->image_url);
     int64_t t;
@@ -119,9 +122,11 @@ static void test_samples_map_to_items(void **state)
     const struct item *help = feed_find(feed, "210");
     assert_non_null(help);
     assert_int_equal(help->type, ITEM_HELP_REQUEST);
-    assert_string_equal(help->title, "Who can help with Spanish translations for the onboarding deck?");
+    assert_string_equal(help->title,
+                        "Who can help with Spanish translations for the onboarding deck?");
     assert_string_equal(help->author.name, "Omar Haddad");
-    assert_string_equal(help->author.avatar_url, BASE "/user_avatar/community.example.com/omar/240/61_2.png");
+    assert_string_equal(help->author.avatar_url,
+                        BASE "/user_avatar/community.example.com/omar/240/61_2.png");
 
     expect(feed, &r, "214", REASON_NOT_HIGHLIGHTED);
     expect(feed, &r, "215", REASON_GROUP_NOT_OPEN); /* Leadership: read_restricted */
@@ -140,10 +145,10 @@ static void test_introduction_needs_a_subject(void **state)
     (void)state;
     struct source_settings set = settings("7");
     struct feed_report r = {0};
-    struct feed *feed = poll(sample("discourse_categories.json"),
-                             edit(sample("discourse_latest.json"), "Introducing Anna Berg, our",
-                                  "Introducing our"),
-                             &set, &r, NULL);
+    struct feed *feed =
+        poll(sample("discourse_categories.json"),
+             edit(sample("discourse_latest.json"), "Introducing Anna Berg, our", "Introducing our"),
+             &set, &r, NULL);
     const struct item *it = feed_find(feed, "212");
     assert_non_null(it);
     assert_int_equal(it->type, ITEM_POST);
@@ -175,9 +180,10 @@ static void test_rule_read_restricted(void **state)
 
     /* A category categories.json does not list cannot be checked. */
     set.groups = "1, 7, 8, 9, 12, 13";
-    feed = poll(sample("discourse_categories.json"),
-                edit(sample("discourse_latest.json"), "\"category_id\": 8,", "\"category_id\": 13,"),
-                &set, &r, NULL);
+    feed =
+        poll(sample("discourse_categories.json"),
+             edit(sample("discourse_latest.json"), "\"category_id\": 8,", "\"category_id\": 13,"),
+             &set, &r, NULL);
     expect(feed, &r, "210", REASON_NO_GROUP);
     feed_report_clear(&r);
     feed_destroy(feed);
@@ -190,7 +196,8 @@ static void test_rule_regular_topic(void **state)
     struct source_settings set = settings("1, 7, 8, 9");
     struct feed_report r = {0};
     char *latest = sample("discourse_latest.json");
-    latest = edit_nth(latest, "\"archetype\": \"regular\",", "\"archetype\": \"private_message\",", 1);
+    latest =
+        edit_nth(latest, "\"archetype\": \"regular\",", "\"archetype\": \"private_message\",", 1);
     latest = edit_nth(latest, "\"archetype\": \"regular\",", "\"archetype\": \"banner\",", 1);
     latest = edit_nth(latest, "\"archetype\": \"regular\",", "", 2);
     struct feed *feed = poll(sample("discourse_categories.json"), latest, &set, &r, NULL);
@@ -226,8 +233,8 @@ static void test_rule_allow_list(void **state)
     (void)state;
     struct source_settings set = settings("1, 8");
     struct feed_report r = {0};
-    struct feed *feed = poll(sample("discourse_categories.json"), sample("discourse_latest.json"),
-                             &set, &r, NULL);
+    struct feed *feed =
+        poll(sample("discourse_categories.json"), sample("discourse_latest.json"), &set, &r, NULL);
     expect(feed, &r, "5", REASON_SHOWN);
     expect(feed, &r, "210", REASON_SHOWN);
     expect(feed, &r, "212", REASON_NOT_ALLOWED);
@@ -300,9 +307,10 @@ static void test_rate_limited(void **state)
 static void test_bad_responses(void **state)
 {
     (void)state;
-    const char *bodies[] = {"<html>maintenance</html>", "", "{\"category_list\": 3}",
-                            "{\"category_list\": {\"categories\": [{\"id\": 1, \"read_restricted\": "
-                            "false, \"name\": \"a\\u0000b\"}]}}"};
+    const char *bodies[] = {
+        "<html>maintenance</html>", "", "{\"category_list\": 3}",
+        "{\"category_list\": {\"categories\": [{\"id\": 1, \"read_restricted\": "
+        "false, \"name\": \"a\\u0000b\"}]}}"};
     for (size_t i = 0; i < ARRAY_LEN(bodies); i++) {
         struct fake f = {0};
         fake_route(&f, URL_CATS, 200, xstrdup(bodies[i]), -1);

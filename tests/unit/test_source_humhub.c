@@ -12,13 +12,13 @@
 
 #include "source_fake.h"
 
-#define BASE "https://intranet.example.com"
-#define URL_SPACES BASE "/api/v1/space?page=1&limit=100"
-#define URL_POSTS BASE "/api/v1/post/container/5?page=1&limit=20"
+#define BASE        "https://intranet.example.com"
+#define URL_SPACES  BASE "/api/v1/space?page=1&limit=100"
+#define URL_POSTS   BASE "/api/v1/post/container/5?page=1&limit=20"
 #define URL_POSTS_2 BASE "/api/v1/post/container/5?page=2&limit=20"
-#define URL_LEADS BASE "/api/v1/post/container/19?page=1&limit=20"
-#define WELCOME "412" /* pinned, with a picture */
-#define HELP "409"    /* topic "Help wanted" */
+#define URL_LEADS   BASE "/api/v1/post/container/19?page=1&limit=20"
+#define WELCOME     "412" /* pinned, with a picture */
+#define HELP        "409" /* topic "Help wanted" */
 
 static struct source_settings settings(const char *spaces)
 {
@@ -67,7 +67,8 @@ static void test_samples_map_to_items(void **state)
     struct source_settings set = settings("2");
     struct feed_report r = {0};
     struct fake f;
-    struct feed *feed = poll(sample("humhub_spaces.json"), sample("humhub_posts.json"), &set, &r, &f);
+    struct feed *feed =
+        poll(sample("humhub_spaces.json"), sample("humhub_posts.json"), &set, &r, &f);
     /* links.next -> page 2, built with "limit" as the first (the link says "per-page"). */
     assert_int_equal(f.n_log, 3);
     assert_string_equal(f.log[0], URL_SPACES);

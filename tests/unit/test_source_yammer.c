@@ -12,15 +12,15 @@
 
 #include "source_fake.h"
 
-#define BASE "https://www.yammer.com/api/v1"
-#define G_NEW "31158067201"  /* New Colleagues: public */
-#define G_KUDOS "31200455681" /* Kudos & Shout-outs: public */
-#define G_LEADS "31299001345" /* People Leads: private */
-#define URL_NEW BASE "/messages/in_group/" G_NEW ".json?threaded=true"
-#define URL_NEW_2 URL_NEW "&older_than=2869011824222208"
-#define URL_KUDOS BASE "/messages/in_group/" G_KUDOS ".json?threaded=true"
-#define M1 "2871593302876160" /* welcome Anna, with a mention and a picture */
-#define M2 "2869011824222208" /* Jonas Weber joins Finance, no mention */
+#define BASE       "https://www.yammer.com/api/v1"
+#define G_NEW      "31158067201" /* New Colleagues: public */
+#define G_KUDOS    "31200455681" /* Kudos & Shout-outs: public */
+#define G_LEADS    "31299001345" /* People Leads: private */
+#define URL_NEW    BASE "/messages/in_group/" G_NEW ".json?threaded=true"
+#define URL_NEW_2  URL_NEW "&older_than=2869011824222208"
+#define URL_KUDOS  BASE "/messages/in_group/" G_KUDOS ".json?threaded=true"
+#define M1         "2871593302876160" /* welcome Anna, with a mention and a picture */
+#define M2         "2869011824222208" /* Jonas Weber joins Finance, no mention */
 #define EMPTY_PAGE "{\"messages\": [], \"references\": [], \"meta\": {\"older_available\": false}}"
 
 static struct source_settings settings(const char *groups)
@@ -126,8 +126,8 @@ static void test_samples_map_to_items(void **state)
 
     /* What the cache writes reads back as the same items. */
     char *json = feed_serialize(feed);
-    struct feed *again = feed_parse(json, strlen(json), &(struct feed_parse_opts){.show_all_posts = true},
-                                    NULL, NULL, 0);
+    struct feed *again = feed_parse(
+        json, strlen(json), &(struct feed_parse_opts){.show_all_posts = true}, NULL, NULL, 0);
     assert_non_null(again);
     assert_int_equal(again->n_items, 3);
     char *json2 = feed_serialize(again);
@@ -148,8 +148,7 @@ static void test_paging_is_bounded(void **state)
     char *page = sample("yammer_messages_in_group.json");
     fake_route(&f, URL_NEW, 200, xstrdup(page), -1);
     /* Page 2 holds an older message and says there is more still. */
-    char *older = edit_all(edit_all(xstrdup(page), M1, "1000000000000001"), M2,
-                           "1000000000000000");
+    char *older = edit_all(edit_all(xstrdup(page), M1, "1000000000000001"), M2, "1000000000000000");
     fake_route(&f, URL_NEW_2, 200, older, -1);
     fake_route(&f, URL_NEW "&older_than=1000000000000000", 200, xstrdup(page), -1);
     struct source_settings set = settings(G_NEW);
@@ -280,8 +279,8 @@ static void test_rule_group_privacy(void **state)
     feed_destroy(feed);
 
     /* A group the references do not hold cannot be checked: not shown. */
-    body = edit(sample("yammer_messages_in_group.json"), "\"type\": \"group\",",
-                "\"type\": \"grp\",");
+    body =
+        edit(sample("yammer_messages_in_group.json"), "\"type\": \"group\",", "\"type\": \"grp\",");
     feed = poll_new(body, &set, &r);
     expect(feed, &r, M1, REASON_GROUP_NOT_OPEN);
     assert_non_null(strstr(verdict(&r, M1)->detail, "does not resolve"));
@@ -412,9 +411,13 @@ static void test_dates(void **state)
     assert_int_equal(t, want);
     assert_true(source_time_yammer("2024-09-02T07:41:10Z", &t)); /* RFC 3339 too */
     assert_int_equal(t, want);
-    const char *bad[] = {"2024/09/02 07:41:10", "2024/13/02 07:41:10 +0000",
-                         "2024/09/02 07:41:10 +00", "2024/09/02 7:41:10 +0000",
-                         "2024/09/02 07:41:10 +0000x", "", "yesterday"};
+    const char *bad[] = {"2024/09/02 07:41:10",
+                         "2024/13/02 07:41:10 +0000",
+                         "2024/09/02 07:41:10 +00",
+                         "2024/09/02 7:41:10 +0000",
+                         "2024/09/02 07:41:10 +0000x",
+                         "",
+                         "yesterday"};
     for (size_t i = 0; i < ARRAY_LEN(bad); i++)
         if (source_time_yammer(bad[i], &t))
             fail_msg("accepted \"%s\"", bad[i]);
@@ -422,9 +425,9 @@ static void test_dates(void **state)
     /* A message whose date cannot be read is not shown. */
     struct source_settings set = settings(G_NEW);
     struct feed_report r = {0};
-    char *body = edit(sample("yammer_messages_in_group.json"),
-                      "\"created_at\": \"2024/09/02 07:41:10 +0000\"",
-                      "\"created_at\": \"Mon Sep 2 2024\"");
+    char *body =
+        edit(sample("yammer_messages_in_group.json"),
+             "\"created_at\": \"2024/09/02 07:41:10 +0000\"", "\"created_at\": \"Mon Sep 2 2024\"");
     struct feed *feed = poll_new(body, &set, &r);
     expect(feed, &r, M1, REASON_INVALID);
     feed_report_clear(&r);
