@@ -36,6 +36,13 @@ for variant in ("a", "b"):
 PY
 ls -la "$work/feed" | grep json | awk '{print "  " $5 " bytes " $9}'
 
+# One whole run first, so that there is a good snapshot to protect (a slow build, such as
+# the sanitizer one, may not reach its first cache write before a random kill).
+cp "$work/feed/feed-a.json" "$work/feed/feed.json"
+"$bin" --headless --screenshot-dir "$work/shots" --cache-dir "$work/cache" --window 320x180 \
+  --feed "$work/feed/feed.json" --log-level error >/dev/null 2>&1
+check "the first run writes the cache" '[ -n "$(ls "$work"/cache/feed-*.json 2>/dev/null)" ]'
+
 killed=0
 for i in $(seq "$rounds"); do
   variant=$([ $((i % 2)) -eq 0 ] && echo a || echo b)
