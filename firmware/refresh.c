@@ -471,7 +471,7 @@ static int poll_source(struct refresh *r)
         .resolve_ctx = r->feed_url,
     };
     long status = 0, retry_after_s = -1;
-    char err[256] = "", problem[300] = "";
+    char err[256] = "", problem[600] = "";
     enum poll_outcome outcome = POLL_UNCHANGED;
     int feed_after = 0;
     struct feed *f = source_poll(r->o.source, &opts, NULL, &status, &retry_after_s, err,
