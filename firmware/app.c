@@ -33,8 +33,8 @@ struct app {
     enum app_state state;
     struct slide cur, prev;
     int64_t phase_start_ms, dwell_ms;
-    bool need_advance; /* the current slide must be replaced at the next tick */
-    bool cut;          /* ...and its item is gone or expired, so it must not fade out */
+    bool need_advance;   /* the current slide must be replaced at the next tick */
+    bool cut;            /* ...and its item is gone or expired, so it must not fade out */
     bool status_changed; /* app_set_status gave a new text since the last status slide */
 
     struct draw_list *header;
@@ -122,8 +122,9 @@ static struct slide make_slide(struct app *a, const struct item *it)
     } else if (a->feed) {
         s.dl = layout_status(&e, tr(a->o.lang, STR_EMPTY_TITLE), tr(a->o.lang, STR_EMPTY_BODY));
     } else {
-        s.dl = layout_status(&e, a->status_title ? a->status_title : tr(a->o.lang, STR_WAITING_TITLE),
-                             a->status_message ? a->status_message : tr(a->o.lang, STR_WAITING_BODY));
+        s.dl =
+            layout_status(&e, a->status_title ? a->status_title : tr(a->o.lang, STR_WAITING_TITLE),
+                          a->status_message ? a->status_message : tr(a->o.lang, STR_WAITING_BODY));
         s.waiting = true;
         a->status_changed = false;
     }

@@ -78,7 +78,9 @@ static void print_text(FILE *out, const struct feed *f, const struct feed_report
             f && f->community.name ? f->community.name : "(no community name)", r->n, shown);
     for (size_t i = 0; i < r->n; i++) {
         const struct item_verdict *v = &r->v[i];
-        const char *why = v->reason == REASON_SHOWN ? "" : v->detail ? v->detail : item_reason_name(v->reason);
+        const char *why = v->reason == REASON_SHOWN ? ""
+                          : v->detail               ? v->detail
+                                                    : item_reason_name(v->reason);
         fprintf(out, "  %-6s %-20s %-13s %s\n", v->reason == REASON_SHOWN ? "shown" : "hidden",
                 *v->id ? v->id : "(no id)", *v->type ? v->type : "(no type)", why);
     }

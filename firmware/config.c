@@ -19,19 +19,23 @@
 #include <string.h>
 #include <strings.h>
 
-enum section { SEC_FEED, SEC_DISPLAY, SEC_CONTENT, SEC_HOURS, SEC_CACHE, SEC_LOG, SEC_YAMMER, SEC_HUMHUB,
-               SEC_DISCOURSE, SEC_COUNT };
+enum section {
+    SEC_FEED,
+    SEC_DISPLAY,
+    SEC_CONTENT,
+    SEC_HOURS,
+    SEC_CACHE,
+    SEC_LOG,
+    SEC_YAMMER,
+    SEC_HUMHUB,
+    SEC_DISCOURSE,
+    SEC_COUNT
+};
 
 static const char *const section_names[] = {
-    [SEC_FEED] = "feed",
-    [SEC_DISPLAY] = "display",
-    [SEC_CONTENT] = "content",
-    [SEC_HOURS] = "office_hours",
-    [SEC_CACHE] = "cache",
-    [SEC_LOG] = "log",
-    [SEC_YAMMER] = "yammer",
-    [SEC_HUMHUB] = "humhub",
-    [SEC_DISCOURSE] = "discourse",
+    [SEC_FEED] = "feed",          [SEC_DISPLAY] = "display", [SEC_CONTENT] = "content",
+    [SEC_HOURS] = "office_hours", [SEC_CACHE] = "cache",     [SEC_LOG] = "log",
+    [SEC_YAMMER] = "yammer",      [SEC_HUMHUB] = "humhub",   [SEC_DISCOURSE] = "discourse",
 };
 static_assert(ARRAY_LEN(section_names) == SEC_COUNT, "one name per section");
 
@@ -179,7 +183,8 @@ static const struct option options[] = {
     INT(SEC_CONTENT, "post_days", post_days, "0", 0, 3650,
         "Days a post is shown, unless the feed says; 0: while it is highlighted."),
 
-    STRING(SEC_HOURS, "monday", hours[1], NULL, "Hours the screen is on, as HH:MM-HH:MM, closed, or unset: all day."),
+    STRING(SEC_HOURS, "monday", hours[1], NULL,
+           "Hours the screen is on, as HH:MM-HH:MM, closed, or unset: all day."),
     STRING(SEC_HOURS, "tuesday", hours[2], NULL, "As monday."),
     STRING(SEC_HOURS, "wednesday", hours[3], NULL, "As monday."),
     STRING(SEC_HOURS, "thursday", hours[4], NULL, "As monday."),

@@ -24,10 +24,10 @@ struct config {
     int transfer_timeout_s;
 
     /* [display] */
-    char *display_id;     /* NULL: main.c uses the machine id, else the host name */
+    char *display_id;       /* NULL: main.c uses the machine id, else the host name */
     char *layout;           /* a layout name, "auto", or a file path */
     int window_w, window_h; /* both 0: fullscreen */
-    int slide_seconds;     /* the shortest time on screen */
+    int slide_seconds;      /* the shortest time on screen */
     int max_slide_seconds;
     int words_per_minute;
     int photo_seconds;
@@ -47,12 +47,12 @@ struct config {
     int post_days;
 
     /* [office_hours] */
-    char *hours[7];   /* per weekday, 0 = Sunday as in struct tm; NULL: all day */
+    char *hours[7]; /* per weekday, 0 = Sunday as in struct tm; NULL: all day */
     char *days_off;
     char *command_off, *command_on;
 
     /* [cache] */
-    char *cache_dir; /* NULL: main.c picks $XDG_CACHE_HOME/prikbord or ~/.cache/prikbord */
+    char *cache_dir;  /* NULL: main.c picks $XDG_CACHE_HOME/prikbord or ~/.cache/prikbord */
     char *status_dir; /* status.json and prikbord.prom; NULL: the cache folder */
     int cache_max_mb;
 

@@ -29,7 +29,8 @@ char *disk_read_file(const char *path, size_t max, size_t *len, char *err, size_
         goto out;
     }
     if ((uint64_t)st.st_size > max) {
-        snprintf(err, errlen, "file is %lld bytes, over the limit of %zu", (long long)st.st_size, max);
+        snprintf(err, errlen, "file is %lld bytes, over the limit of %zu", (long long)st.st_size,
+                 max);
         goto out;
     }
     size_t cap = (size_t)st.st_size, got = 0;

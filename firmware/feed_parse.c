@@ -254,8 +254,8 @@ static void parse_help_request(struct item_ctx *c, const cJSON *o, struct item *
                 break;
             if (!cJSON_IsString(t))
                 continue;
-            char *s = text_sanitize(t->valuestring, strlen(t->valuestring), FEED_MAX_TAG, false,
-                                    NULL);
+            char *s =
+                text_sanitize(t->valuestring, strlen(t->valuestring), FEED_MAX_TAG, false, NULL);
             if (*s)
                 it->tags[it->n_tags++] = s;
             else
@@ -307,11 +307,11 @@ static void parse_item(struct item_ctx *c, const cJSON *o, struct item *it, char
     const cJSON *vis = field(group, "visibility");
     if (!cJSON_IsString(vis) || strcmp(vis->valuestring, "open") != 0) {
         char *gname = text_field(group, "name", FEED_MAX_NAME, false, NULL);
-        char *v = cJSON_IsString(vis) ? text_sanitize(vis->valuestring, strlen(vis->valuestring),
-                                                      40, false, NULL)
-                                      : xstrdup(vis ? "not a string" : "missing");
-        item_fail(c, REASON_GROUP_NOT_OPEN, "group \"%s\" has visibility %s",
-                  gname ? gname : "?", v);
+        char *v = cJSON_IsString(vis)
+                      ? text_sanitize(vis->valuestring, strlen(vis->valuestring), 40, false, NULL)
+                      : xstrdup(vis ? "not a string" : "missing");
+        item_fail(c, REASON_GROUP_NOT_OPEN, "group \"%s\" has visibility %s", gname ? gname : "?",
+                  v);
         free(gname);
         free(v);
         return;
@@ -338,7 +338,8 @@ static void parse_item(struct item_ctx *c, const cJSON *o, struct item *it, char
     type_parsers[it->type](c, o, it);
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     if (!err || !errlen)
@@ -452,7 +453,9 @@ struct feed *feed_parse(const char *buf, size_t len, const struct feed_parse_opt
         if (end < buf + len) {
             size_t line, col;
             position_of(buf, (size_t)(end - buf), &line, &col);
-            set_err(err, errlen, "invalid JSON: unexpected data after the document at line %zu, column %zu", line, col);
+            set_err(err, errlen,
+                    "invalid JSON: unexpected data after the document at line %zu, column %zu",
+                    line, col);
             goto fail;
         }
     }
@@ -527,8 +530,8 @@ struct feed *feed_parse(const char *buf, size_t len, const struct feed_parse_opt
             if (!cJSON_IsString(r) || !*r->valuestring || strlen(r->valuestring) > FEED_MAX_ID)
                 continue;
             f->removed = xrealloc(f->removed, (f->n_removed + 1) * sizeof *f->removed);
-            f->removed[f->n_removed++] = text_sanitize(r->valuestring, strlen(r->valuestring),
-                                                       FEED_MAX_ID, false, NULL);
+            f->removed[f->n_removed++] =
+                text_sanitize(r->valuestring, strlen(r->valuestring), FEED_MAX_ID, false, NULL);
         }
     }
     cJSON_Delete(root);

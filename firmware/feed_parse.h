@@ -14,18 +14,18 @@
  * reasons (NOT_YET, EXPIRED) depend on the moment and come from item_time_verdict. */
 enum item_reason {
     REASON_SHOWN,
-    REASON_INVALID,         /* a required field is missing or malformed (detail says which) */
+    REASON_INVALID, /* a required field is missing or malformed (detail says which) */
     REASON_UNKNOWN_TYPE,
     REASON_NO_GROUP,
-    REASON_GROUP_NOT_OPEN,  /* closed, private, missing or any value other than "open" */
+    REASON_GROUP_NOT_OPEN, /* closed, private, missing or any value other than "open" */
     REASON_OPTED_OUT,
     REASON_NOT_HIGHLIGHTED, /* a post that is not highlighted while only highlights are shown */
     REASON_NOT_YET,
     REASON_EXPIRED,
     REASON_DUPLICATE_ID,
     REASON_TOO_MANY,
-    REASON_NOT_ALLOWED,     /* platform sources: its group, space or category is not allow-listed */
-    REASON_NOT_PUBLIC,      /* platform sources: the item itself is private, hidden, unpublished */
+    REASON_NOT_ALLOWED, /* platform sources: its group, space or category is not allow-listed */
+    REASON_NOT_PUBLIC,  /* platform sources: the item itself is private, hidden, unpublished */
     REASON_COUNT
 };
 
@@ -33,8 +33,8 @@ enum item_reason {
 const char *item_reason_name(enum item_reason r);
 
 struct item_verdict {
-    char *id;     /* as in the feed, sanitised; "" when the item had no usable id */
-    char *type;   /* as in the feed, sanitised; "" when absent */
+    char *id;   /* as in the feed, sanitised; "" when the item had no usable id */
+    char *type; /* as in the feed, sanitised; "" when absent */
     enum item_reason reason;
     char *detail; /* one human-readable line, NULL when shown */
 };
@@ -48,18 +48,18 @@ void feed_report_clear(struct feed_report *r); /* frees and zeroes; NULL-safe */
 
 /* Bounds the parser enforces; documented in docs/feed.md. */
 #define FEED_MAX_BYTES_DEFAULT ((size_t)8 << 20)
-#define FEED_MAX_ITEMS 500
-#define FEED_MAX_ID 128
-#define FEED_MAX_NAME 120
-#define FEED_MAX_TITLE 200
-#define FEED_MAX_BODY 8000
-#define FEED_MAX_MESSAGE 2000
-#define FEED_MAX_BADGE 40
-#define FEED_MAX_TAGS 12
-#define FEED_MAX_TAG 40
-#define FEED_MAX_RECIPIENTS 20
-#define FEED_MAX_URL 2048
-#define FEED_MAX_REMOVED 1000
+#define FEED_MAX_ITEMS         500
+#define FEED_MAX_ID            128
+#define FEED_MAX_NAME          120
+#define FEED_MAX_TITLE         200
+#define FEED_MAX_BODY          8000
+#define FEED_MAX_MESSAGE       2000
+#define FEED_MAX_BADGE         40
+#define FEED_MAX_TAGS          12
+#define FEED_MAX_TAG           40
+#define FEED_MAX_RECIPIENTS    20
+#define FEED_MAX_URL           2048
+#define FEED_MAX_REMOVED       1000
 
 struct feed_parse_opts {
     size_t max_bytes;    /* 0 = FEED_MAX_BYTES_DEFAULT */

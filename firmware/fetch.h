@@ -45,8 +45,9 @@ struct fetch_request {
     long low_speed_time_s;   /* abort when under 100 bytes/s for this long; 0 = default 20 */
     const char *user_agent;  /* e.g. "prikbord/0.1.0 (display-id)"; NULL = "prikbord" */
     const char *ca_file;     /* extra CA bundle (the system CA directory stays in use), or NULL */
-    const atomic_bool *cancel; /* when it turns true the transfer stops soon (FETCH_TRANSPORT_ERROR,
-                                  "cancelled"), so shutdown never waits out a hung server; or NULL */
+    const atomic_bool
+        *cancel; /* when it turns true the transfer stops soon (FETCH_TRANSPORT_ERROR,
+                    "cancelled"), so shutdown never waits out a hung server; or NULL */
 };
 
 struct fetch_response {

@@ -39,8 +39,8 @@ char *fleet_status_json(const struct fleet_status *s)
     json_string(&b, s->version);
     strbuf_appends(&b, ", \"display_id\": ");
     json_string(&b, s->display_id);
-    strbuf_appendf(&b, ", \"time\": %lld, \"started\": %lld, \"uptime_s\": %lld",
-                   (long long)s->now, (long long)s->started, (long long)(s->now - s->started));
+    strbuf_appendf(&b, ", \"time\": %lld, \"started\": %lld, \"uptime_s\": %lld", (long long)s->now,
+                   (long long)s->started, (long long)(s->now - s->started));
     strbuf_appends(&b, ", \"last_refresh_ok\": ");
     if (s->last_ok)
         strbuf_appendf(&b, "%lld", (long long)s->last_ok);
@@ -93,8 +93,8 @@ char *fleet_status_prom(const struct fleet_status *s)
     strbuf_appends(&b, "\",display=\"");
     prom_label(&b, s->display_id);
     strbuf_appends(&b, "\"} 1\n");
-    prom_metric(&b, "start_time_seconds", "gauge", "When the program started, in seconds since the epoch.",
-                (long long)s->started);
+    prom_metric(&b, "start_time_seconds", "gauge",
+                "When the program started, in seconds since the epoch.", (long long)s->started);
     prom_metric(&b, "uptime_seconds", "gauge", "Seconds since the program started.",
                 (long long)(s->now - s->started));
     prom_metric(&b, "last_refresh_success_timestamp_seconds", "gauge",
@@ -132,7 +132,8 @@ static bool has_display_param(const char *query, size_t len)
 
 char *fleet_feed_url(const char *url, const char *id)
 {
-    if (!id || !*id || (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0))
+    if (!id || !*id ||
+        (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0))
         return xstrdup(url);
     size_t end = strcspn(url, "#"); /* the query ends where a fragment starts */
     const char *q = memchr(url, '?', end);

@@ -1,5 +1,5 @@
 #define _XOPEN_SOURCE 700 /* nftw */
-#define LOG_MODULE "fleet"
+#define LOG_MODULE    "fleet"
 #include "fleet_writer.h"
 #include "disk.h"
 #include "log.h"

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #define MAX_FACES 24
-#define MAX_OPEN 48
-#define CP_CACHE 1024
+#define MAX_OPEN  48
+#define CP_CACHE  1024
 
 struct face {
     char *path;
@@ -262,7 +262,8 @@ struct fonts *fonts_create(const char *family, char *err, size_t errlen)
     int regular = match_face(f, family, false, 0, false);
     int bold = match_face(f, family, true, 0, false);
     if (regular != FACE_REGULAR || bold < 0) {
-        snprintf(err, errlen, "no font found for \"%s\" (install fonts-noto-core or fonts-dejavu-core)",
+        snprintf(err, errlen,
+                 "no font found for \"%s\" (install fonts-noto-core or fonts-dejavu-core)",
                  family ? family : "");
         fonts_destroy(f);
         return NULL;
@@ -271,7 +272,8 @@ struct fonts *fonts_create(const char *family, char *err, size_t errlen)
         /* Same file for bold (no bold cut installed): keep the slot so face ids stay fixed. */
         f->faces[f->n_faces] = f->faces[regular];
         f->faces[f->n_faces].path = xstrdup(f->faces[regular].path);
-        f->faces[f->n_faces].charset = f->faces[regular].charset ? FcCharSetCopy(f->faces[regular].charset) : NULL;
+        f->faces[f->n_faces].charset =
+            f->faces[regular].charset ? FcCharSetCopy(f->faces[regular].charset) : NULL;
         f->n_faces++;
     }
     if (!font_at(f, FACE_REGULAR, 16)) {
@@ -280,8 +282,8 @@ struct fonts *fonts_create(const char *family, char *err, size_t errlen)
         return NULL;
     }
     log_info("font \"%s\": %s", family ? family : "", f->faces[FACE_REGULAR].path);
-    f->metrics = (struct text_metrics){.ctx = f, .width = m_width, .line_height = m_line_height,
-                                       .face_for = m_face_for};
+    f->metrics = (struct text_metrics){
+        .ctx = f, .width = m_width, .line_height = m_line_height, .face_for = m_face_for};
     return f;
 }
 

@@ -11,9 +11,9 @@
 #define HOURS_MAX_DAYS_OFF 64
 
 struct hours {
-    bool any;              /* false: no schedule, always open */
-    int open_min[7];       /* per weekday (0 = Sunday, as struct tm), minutes after midnight */
-    int close_min[7];      /* open_min == close_min: closed all day */
+    bool any;         /* false: no schedule, always open */
+    int open_min[7];  /* per weekday (0 = Sunday, as struct tm), minutes after midnight */
+    int close_min[7]; /* open_min == close_min: closed all day */
     int32_t days_off[HOURS_MAX_DAYS_OFF]; /* yyyymmdd */
     size_t n_days_off;
 };

@@ -13,12 +13,12 @@ enum str_id {
     STR_LABEL_SHOUTOUT,
     STR_LABEL_HELP_ASK,
     STR_LABEL_HELP_OFFER,
-    STR_STARTED_ON,    /* "Started on %s" */
-    STR_STARTS_ON,     /* "Starts on %s" */
-    STR_FROM,          /* "From %s" */
-    STR_TO,            /* "To %s" */
-    STR_AND,           /* " and " */
-    STR_UNTIL,         /* "until %s" */
+    STR_STARTED_ON, /* "Started on %s" */
+    STR_STARTS_ON,  /* "Starts on %s" */
+    STR_FROM,       /* "From %s" */
+    STR_TO,         /* "To %s" */
+    STR_AND,        /* " and " */
+    STR_UNTIL,      /* "until %s" */
     STR_WAITING_TITLE,
     STR_WAITING_BODY,
     STR_EMPTY_TITLE,

@@ -1,5 +1,5 @@
 #define _XOPEN_SOURCE 700 /* utimensat, O_DIRECTORY */
-#define LOG_MODULE "imgcache"
+#define LOG_MODULE    "imgcache"
 #include "imgcache.h"
 #include "disk.h"
 #include "log.h"
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC "PRIKIMG1\n"
-#define SUFFIX ".img"
+#define MAGIC   "PRIKIMG1\n"
+#define SUFFIX  ".img"
 #define MAX_URL 4096
 
 struct imgcache {

@@ -146,7 +146,7 @@ static void place_card(struct placer *p)
 }
 
 static const struct rgba name_palette[] = {
-    {31, 92, 140, 255}, {29, 110, 71, 255}, {179, 64, 42, 255}, {102, 70, 160, 255},
+    {31, 92, 140, 255}, {29, 110, 71, 255},  {179, 64, 42, 255},  {102, 70, 160, 255},
     {138, 75, 8, 255},  {38, 101, 105, 255}, {162, 59, 114, 255}, {74, 90, 140, 255},
 };
 
@@ -178,7 +178,7 @@ static void add_avatar(struct draw_list *d, const struct layout_env *e, const st
         box = (struct rect){box.x, box.y + (box.h - s) / 2, s, s};
     }
     int radius = circle ? box.w / 2 : px_of(e, e->layout->corner_radius);
-    const char *url = image_ready(e, photo_url) ? photo_url
+    const char *url = image_ready(e, photo_url)            ? photo_url
                       : image_ready(e, person->avatar_url) ? person->avatar_url
                                                            : NULL;
     if (url) {
@@ -194,8 +194,12 @@ static void add_avatar(struct draw_list *d, const struct layout_env *e, const st
     text_initials(person->name, initials, sizeof initials);
     int s = box.w < box.h ? box.w : box.h;
     int px = (int)(s * 0.4);
-    struct region reg = {.face = FACE_BOLD, .align = ALIGN_CENTER, .valign = VALIGN_MIDDLE,
-                         .max_lines = 1, .size = (float)px / (float)e->h, .min_size = (float)px / (float)e->h};
+    struct region reg = {.face = FACE_BOLD,
+                         .align = ALIGN_CENTER,
+                         .valign = VALIGN_MIDDLE,
+                         .max_lines = 1,
+                         .size = (float)px / (float)e->h,
+                         .min_size = (float)px / (float)e->h};
     add_text_in(d, e, &reg, box, initials, (struct rgba){255, 255, 255, 255});
 }
 
@@ -223,8 +227,9 @@ static void place_label(struct placer *p, enum region_id id, const char *text, s
     struct draw_op *bg = push(p->d, DRAW_RECT, pill);
     bg->color = fill;
     bg->radius = box.h / 2;
-    struct draw_op *op = push(p->d, DRAW_TEXT,
-                              (struct rect){pill.x + pad, pill.y + (pill.h - b->height) / 2, b->width, b->height});
+    struct draw_op *op =
+        push(p->d, DRAW_TEXT,
+             (struct rect){pill.x + pad, pill.y + (pill.h - b->height) / 2, b->width, b->height});
     op->text = b;
     op->color = col(p->e, COL_ON_ACCENT);
     op->align = ALIGN_LEFT;
@@ -253,8 +258,8 @@ static char *role_line(const struct person *person)
 static void place_person(struct placer *p, const struct person *person, enum str_id name_str)
 {
     place_avatar(p, person);
-    char *name = name_str != STR_COUNT ? tr_with(p->e->lang, name_str, person->name)
-                                       : xstrdup(person->name);
+    char *name =
+        name_str != STR_COUNT ? tr_with(p->e->lang, name_str, person->name) : xstrdup(person->name);
     place_text(p, REG_NAME, name);
     free(name);
     char *role = role_line(person);
@@ -290,10 +295,10 @@ static void place_qr(struct placer *p, const struct item *it)
         return;
     }
     side = m * span;
-    int x = r->align == ALIGN_RIGHT ? box.x + box.w - side
+    int x = r->align == ALIGN_RIGHT    ? box.x + box.w - side
             : r->align == ALIGN_CENTER ? box.x + (box.w - side) / 2
                                        : box.x;
-    int y = r->valign == VALIGN_BOTTOM ? box.y + box.h - side
+    int y = r->valign == VALIGN_BOTTOM   ? box.y + box.h - side
             : r->valign == VALIGN_MIDDLE ? box.y + (box.h - side) / 2
                                          : box.y;
     struct draw_op *op = push(p->d, DRAW_QR, (struct rect){x, y, side, side});
@@ -409,7 +414,8 @@ static char *names_list(enum lang l, const struct person *people, size_t n)
 
 static void slide_shoutout(struct placer *p, const struct item *it)
 {
-    place_label(p, REG_LABEL, tr(p->e->lang, STR_LABEL_SHOUTOUT), p->e->layout->type_colors[it->type]);
+    place_label(p, REG_LABEL, tr(p->e->lang, STR_LABEL_SHOUTOUT),
+                p->e->layout->type_colors[it->type]);
     if (it->badge) {
         char *badge = xasprintf("%s %s", badge_emoji(it->badge), it->badge);
         place_text(p, REG_BADGE, badge);
@@ -502,8 +508,8 @@ struct rect layout_header_rect(const struct layout_env *e)
     return to_px(e, e->layout->header);
 }
 
-struct draw_list *layout_header(const struct layout_env *e, const char *community,
-                                const char *date, const char *clock)
+struct draw_list *layout_header(const struct layout_env *e, const char *community, const char *date,
+                                const char *clock)
 {
     return layout_header_note(e, community, date, clock, NULL);
 }
@@ -531,12 +537,15 @@ struct draw_list *layout_header_note(const struct layout_env *e, const char *com
         struct text_block *b = text_layout(e->metrics, r->face, note, box.w - 2 * pad, h, 1,
                                            px_of(e, r->size), px_of(e, r->min_size));
         int w = b->width + 2 * pad;
-        struct rect pill = {r->align == ALIGN_LEFT ? box.x : box.x + box.w - w, box.y + (box.h - h) / 2, w, h};
+        struct rect pill = {r->align == ALIGN_LEFT ? box.x : box.x + box.w - w,
+                            box.y + (box.h - h) / 2, w, h};
         struct draw_op *p = push(d, DRAW_RECT, pill);
         p->color = col(e, COL_HEADER_TEXT);
         p->color.a = 40;
         p->radius = h / 2;
-        struct draw_op *t = push(d, DRAW_TEXT, (struct rect){pill.x + pad, pill.y + (h - b->height) / 2, b->width, b->height});
+        struct draw_op *t =
+            push(d, DRAW_TEXT,
+                 (struct rect){pill.x + pad, pill.y + (h - b->height) / 2, b->width, b->height});
         t->text = b;
         t->color = col(e, COL_HEADER_TEXT);
         t->align = ALIGN_LEFT;

@@ -39,21 +39,21 @@ enum valign { VALIGN_TOP, VALIGN_MIDDLE, VALIGN_BOTTOM, VALIGN_COUNT };
 
 /* The named places on a slide. Each slide type uses the ones it has content for. */
 enum region_id {
-    REG_CARD,       /* the surface the slide sits on */
-    REG_LABEL,      /* the type pill: "New colleague", "Shout-out", ... */
-    REG_PHOTO,      /* image_url (or the big avatar of an introduction) */
-    REG_AVATAR,     /* the main person's avatar or initials */
-    REG_NAME,       /* the main person's name */
-    REG_ROLE,       /* role · team */
-    REG_META,       /* start date, "until", tags */
+    REG_CARD,   /* the surface the slide sits on */
+    REG_LABEL,  /* the type pill: "New colleague", "Shout-out", ... */
+    REG_PHOTO,  /* image_url (or the big avatar of an introduction) */
+    REG_AVATAR, /* the main person's avatar or initials */
+    REG_NAME,   /* the main person's name */
+    REG_ROLE,   /* role · team */
+    REG_META,   /* start date, "until", tags */
     REG_TITLE,
     REG_BODY,       /* body or shout-out message */
     REG_RECIPIENTS, /* shout-out: the people thanked */
     REG_BADGE,      /* shout-out badge */
     REG_REACTIONS,
-    REG_FOOTER,     /* page indicator */
-    REG_QR,         /* a QR code of the item's url, square, with its quiet zone */
-    REG_CTA,        /* the call to action next to it: "Say welcome", "I can help", ... */
+    REG_FOOTER, /* page indicator */
+    REG_QR,     /* a QR code of the item's url, square, with its quiet zone */
+    REG_CTA,    /* the call to action next to it: "Say welcome", "I can help", ... */
     REG_COUNT
 };
 const char *region_name(enum region_id r);
@@ -66,15 +66,15 @@ struct frect {
 struct region {
     bool present;
     struct frect rect;
-    bool has_rect_no_photo;     /* used instead of rect when the slide shows no photo */
+    bool has_rect_no_photo; /* used instead of rect when the slide shows no photo */
     struct frect rect_no_photo;
-    enum region_id follows;     /* REG_COUNT: none; else starts below that region's text */
-    float gap;                  /* space below the followed region, fraction of height */
+    enum region_id follows; /* REG_COUNT: none; else starts below that region's text */
+    float gap;              /* space below the followed region, fraction of height */
     /* text */
     float size, min_size; /* fractions of the screen height */
     enum face_id face;
     enum color_role color;
-    int max_lines;        /* 0: as many as fit */
+    int max_lines; /* 0: as many as fit */
     enum align align;
     enum valign valign;
     /* shapes */
@@ -138,10 +138,10 @@ struct draw_op {
     int radius;              /* rounded corners; r.w/2 on a square makes a circle */
     struct text_block *text; /* TEXT: owned; lines drawn from r.x/r.y, aligned in r.w */
     enum align align;
-    char *url;               /* IMAGE: owned key into the image set; cropped to fill r */
-    enum region_id region;   /* the region it was placed for; REG_COUNT: the header */
-    struct qr *qr;           /* QR: owned; r is the code with its quiet zone, color the ink;
-                                r.w / (qr->size + 2 * QR_QUIET_ZONE) px per module, exactly */
+    char *url;             /* IMAGE: owned key into the image set; cropped to fill r */
+    enum region_id region; /* the region it was placed for; REG_COUNT: the header */
+    struct qr *qr;         /* QR: owned; r is the code with its quiet zone, color the ink;
+                              r.w / (qr->size + 2 * QR_QUIET_ZONE) px per module, exactly */
 };
 
 struct draw_list {
@@ -155,9 +155,9 @@ void draw_list_destroy(struct draw_list *d); /* NULL-safe */
 struct layout_env {
     const struct layout *layout;
     const struct text_metrics *metrics;
-    int w, h;          /* screen size in pixels */
+    int w, h; /* screen size in pixels */
     enum lang lang;
-    int64_t now;       /* wall-clock seconds, for "started on" versus "starts on" */
+    int64_t now; /* wall-clock seconds, for "started on" versus "starts on" */
     /* Whether the image for url is decoded and ready (NULL: no image is). */
     bool (*has_image)(void *ctx, const char *url);
     void *ctx;

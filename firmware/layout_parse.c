@@ -27,29 +27,20 @@ static const char *const color_names[] = {
 static_assert(ARRAY_LEN(color_names) == COL_COUNT, "one name per colour role");
 
 static const char *const region_names[] = {
-    [REG_CARD] = "card",
-    [REG_LABEL] = "label",
-    [REG_PHOTO] = "photo",
-    [REG_AVATAR] = "avatar",
-    [REG_NAME] = "name",
-    [REG_ROLE] = "role",
-    [REG_META] = "meta",
-    [REG_TITLE] = "title",
-    [REG_BODY] = "body",
-    [REG_RECIPIENTS] = "recipients",
-    [REG_BADGE] = "badge",
-    [REG_REACTIONS] = "reactions",
-    [REG_FOOTER] = "footer",
-    [REG_QR] = "qr",
+    [REG_CARD] = "card",     [REG_LABEL] = "label",
+    [REG_PHOTO] = "photo",   [REG_AVATAR] = "avatar",
+    [REG_NAME] = "name",     [REG_ROLE] = "role",
+    [REG_META] = "meta",     [REG_TITLE] = "title",
+    [REG_BODY] = "body",     [REG_RECIPIENTS] = "recipients",
+    [REG_BADGE] = "badge",   [REG_REACTIONS] = "reactions",
+    [REG_FOOTER] = "footer", [REG_QR] = "qr",
     [REG_CTA] = "cta",
 };
 static_assert(ARRAY_LEN(region_names) == REG_COUNT, "one name per region");
 
 static const char *const slide_names[] = {
-    [SLIDE_POST] = "post",
-    [SLIDE_INTRODUCTION] = "introduction",
-    [SLIDE_SHOUTOUT] = "shoutout",
-    [SLIDE_HELP_REQUEST] = "help_request",
+    [SLIDE_POST] = "post",         [SLIDE_INTRODUCTION] = "introduction",
+    [SLIDE_SHOUTOUT] = "shoutout", [SLIDE_HELP_REQUEST] = "help_request",
     [SLIDE_STATUS] = "status",
 };
 static_assert(ARRAY_LEN(slide_names) == SLIDE_KIND_COUNT, "one name per slide kind");
@@ -132,15 +123,15 @@ static bool parse_frect(struct parse_ctx *c, const cJSON *a, const char *path, s
     return true;
 }
 
-static float parse_fraction(struct parse_ctx *c, const cJSON *o, const char *key,
-                            const char *path, float def)
+static float parse_fraction(struct parse_ctx *c, const cJSON *o, const char *key, const char *path,
+                            float def)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!v)
         return def;
     if (!cJSON_IsNumber(v) || v->valuedouble <= 0 || v->valuedouble > 1) {
-        fail(c, "%s.%s: expected a number above 0 and at most 1 (a fraction of the screen)",
-             path, key);
+        fail(c, "%s.%s: expected a number above 0 and at most 1 (a fraction of the screen)", path,
+             key);
         return def;
     }
     return (float)v->valuedouble;
@@ -182,8 +173,10 @@ static void parse_region(struct parse_ctx *c, const cJSON *o, const char *path, 
                          bool text)
 {
     static const char *const faces[] = {[FACE_REGULAR] = "regular", [FACE_BOLD] = "bold"};
-    static const char *const aligns[] = {[ALIGN_LEFT] = "left", [ALIGN_CENTER] = "center", [ALIGN_RIGHT] = "right"};
-    static const char *const valigns[] = {[VALIGN_TOP] = "top", [VALIGN_MIDDLE] = "middle", [VALIGN_BOTTOM] = "bottom"};
+    static const char *const aligns[] = {
+        [ALIGN_LEFT] = "left", [ALIGN_CENTER] = "center", [ALIGN_RIGHT] = "right"};
+    static const char *const valigns[] = {
+        [VALIGN_TOP] = "top", [VALIGN_MIDDLE] = "middle", [VALIGN_BOTTOM] = "bottom"};
     static_assert(ARRAY_LEN(faces) == FACE_BUILTIN_COUNT, "faces");
     static_assert(ARRAY_LEN(aligns) == ALIGN_COUNT, "aligns");
     static_assert(ARRAY_LEN(valigns) == VALIGN_COUNT, "valigns");
@@ -193,8 +186,13 @@ static void parse_region(struct parse_ctx *c, const cJSON *o, const char *path, 
         fail(c, "%s: expected an object", path);
         return;
     }
-    *r = (struct region){.present = true, .follows = REG_COUNT, .color = COL_TEXT, .fill = COL_COUNT,
-                         .size = 0.03f, .min_size = 0, .face = FACE_REGULAR};
+    *r = (struct region){.present = true,
+                         .follows = REG_COUNT,
+                         .color = COL_TEXT,
+                         .fill = COL_COUNT,
+                         .size = 0.03f,
+                         .min_size = 0,
+                         .face = FACE_REGULAR};
     snprintf(sub, sizeof sub, "%s.rect", path);
     parse_frect(c, cJSON_GetObjectItemCaseSensitive(o, "rect"), sub, &r->rect);
     const cJSON *alt = cJSON_GetObjectItemCaseSensitive(o, "rect_no_photo");
@@ -212,12 +210,14 @@ static void parse_region(struct parse_ctx *c, const cJSON *o, const char *path, 
              has_min ? "min_size" : "size", (double)r->min_size, (double)LAYOUT_MIN_TEXT);
     }
     r->gap = cJSON_GetObjectItemCaseSensitive(o, "gap") ? parse_fraction(c, o, "gap", path, 0) : 0;
-    r->face = (enum face_id)parse_enum(c, o, "weight", path, faces, FACE_BUILTIN_COUNT, FACE_REGULAR);
+    r->face =
+        (enum face_id)parse_enum(c, o, "weight", path, faces, FACE_BUILTIN_COUNT, FACE_REGULAR);
     r->color = (enum color_role)parse_enum(c, o, "color", path, color_names, COL_COUNT, COL_TEXT);
     r->fill = (enum color_role)parse_enum(c, o, "fill", path, color_names, COL_COUNT, COL_COUNT);
     r->align = (enum align)parse_enum(c, o, "align", path, aligns, ALIGN_COUNT, ALIGN_LEFT);
     r->valign = (enum valign)parse_enum(c, o, "valign", path, valigns, VALIGN_COUNT, VALIGN_TOP);
-    r->follows = (enum region_id)parse_enum(c, o, "follows", path, region_names, REG_COUNT, REG_COUNT);
+    r->follows =
+        (enum region_id)parse_enum(c, o, "follows", path, region_names, REG_COUNT, REG_COUNT);
     r->circle = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "circle"));
     const cJSON *ml = cJSON_GetObjectItemCaseSensitive(o, "max_lines");
     if (ml) {
@@ -289,8 +289,10 @@ static void parse_fits(struct parse_ctx *c, const cJSON *fits, struct layout *l)
         }
         int k = lookup(px_keys, (int)ARRAY_LEN(px_keys), v->string);
         if (k < 0) {
-            fail(c, "fits.%s: unknown key (min_aspect, max_aspect, min_width, max_width, "
-                    "min_height, max_height)", v->string);
+            fail(c,
+                 "fits.%s: unknown key (min_aspect, max_aspect, min_width, max_width, "
+                 "min_height, max_height)",
+                 v->string);
             return;
         }
         if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 100000 ||
@@ -309,9 +311,9 @@ static void parse_fits(struct parse_ctx *c, const cJSON *fits, struct layout *l)
 static void fill_defaults(struct layout *l)
 {
     static const struct rgba defaults[] = {
-        [COL_BACKGROUND] = {236, 231, 223, 255}, [COL_SURFACE] = {255, 255, 255, 255},
-        [COL_TEXT] = {27, 34, 48, 255},          [COL_MUTED] = {79, 88, 103, 255},
-        [COL_ACCENT] = {179, 64, 42, 255},       [COL_HEADER_BACKGROUND] = {27, 34, 48, 255},
+        [COL_BACKGROUND] = {236, 231, 223, 255},  [COL_SURFACE] = {255, 255, 255, 255},
+        [COL_TEXT] = {27, 34, 48, 255},           [COL_MUTED] = {79, 88, 103, 255},
+        [COL_ACCENT] = {179, 64, 42, 255},        [COL_HEADER_BACKGROUND] = {27, 34, 48, 255},
         [COL_HEADER_TEXT] = {255, 255, 255, 255}, [COL_ON_ACCENT] = {255, 255, 255, 255},
     };
     static_assert(ARRAY_LEN(defaults) == COL_COUNT, "default colours");
@@ -334,7 +336,8 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
     fill_defaults(l);
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!root) {
-        fail(&c, "invalid JSON near byte %zu", end && end >= json ? (size_t)(end - json) : (size_t)0);
+        fail(&c, "invalid JSON near byte %zu",
+             end && end >= json ? (size_t)(end - json) : (size_t)0);
         goto out;
     }
     if (!cJSON_IsObject(root)) {
@@ -357,9 +360,12 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
         goto out;
     }
     parse_frect(&c, cJSON_GetObjectItemCaseSensitive(header, "rect"), "header.rect", &l->header);
-    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "title"), "header.title", &l->header_title, true);
-    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "date"), "header.date", &l->header_date, true);
-    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "clock"), "header.clock", &l->header_clock, true);
+    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "title"), "header.title",
+                 &l->header_title, true);
+    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "date"), "header.date",
+                 &l->header_date, true);
+    parse_region(&c, cJSON_GetObjectItemCaseSensitive(header, "clock"), "header.clock",
+                 &l->header_clock, true);
 
     const cJSON *slides = cJSON_GetObjectItemCaseSensitive(root, "slides");
     if (!cJSON_IsObject(slides)) {
@@ -385,7 +391,8 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
         }
         for (int r = 0; r < REG_COUNT; r++) {
             enum region_id f = l->slides[s][r].follows;
-            if (l->slides[s][r].present && f != REG_COUNT && ((int)f == r || !l->slides[s][f].present))
+            if (l->slides[s][r].present && f != REG_COUNT &&
+                ((int)f == r || !l->slides[s][f].present))
                 fail(&c, "slides.%s.%s.follows: \"%s\" is not a region of this slide",
                      slide_names[s], region_names[r], region_names[f]);
         }
@@ -402,7 +409,8 @@ out:
 struct layout *layout_builtin(void)
 {
     char err[256];
-    struct layout *l = layout_parse(builtin_layout_json, sizeof builtin_layout_json - 1, err, sizeof err);
+    struct layout *l =
+        layout_parse(builtin_layout_json, sizeof builtin_layout_json - 1, err, sizeof err);
     if (!l) {
         /* Cannot happen with the shipped file (a test checks it); keep drawing regardless. */
         log_error("built-in layout: %s", err);

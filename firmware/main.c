@@ -1,6 +1,6 @@
 /* main: arguments, configuration and wiring. The only place that exits. */
 #define _XOPEN_SOURCE 700 /* realpath */
-#define LOG_MODULE "main"
+#define LOG_MODULE    "main"
 #include "app.h"
 #include "check.h"
 #include "config.h"
@@ -65,7 +65,8 @@ static void usage(FILE *out)
 {
     fputs("usage: prikbord [--config FILE] [--feed URL] [--layout NAME|FILE] [--window WxH]\n"
           "                [--cache-dir DIR] [--source NAME] [--token-file FILE]\n"
-          "       prikbord --headless --screenshot-dir DIR [--window WxH] [--feed URL] [--layout ...]\n"
+          "       prikbord --headless --screenshot-dir DIR [--window WxH] [--feed URL] [--layout "
+          "...]\n"
           "       prikbord --check-feed URL|FILE [--json] [--source NAME]\n"
           "       prikbord --version | --help\n"
           "\n"
@@ -307,15 +308,16 @@ static int check_source(const struct config *cfg, const char *arg, bool json)
         .fetcher = f,
         .token = cfg->token,
         .token_file = cfg->token_file,
-        .base = {
-            .token_origin = base,
-            .max_bytes = (size_t)cfg->max_feed_bytes,
-            .user_agent = "prikbord/" PRIKBORD_VERSION " (check-feed)",
-            .ca_file = cfg->ca_file,
-            .connect_timeout_ms = cfg->connect_timeout_s * 1000L,
-            .total_timeout_ms = cfg->transfer_timeout_s * 1000L,
-            .low_speed_time_s = cfg->stall_timeout_s,
-        },
+        .base =
+            {
+                .token_origin = base,
+                .max_bytes = (size_t)cfg->max_feed_bytes,
+                .user_agent = "prikbord/" PRIKBORD_VERSION " (check-feed)",
+                .ca_file = cfg->ca_file,
+                .connect_timeout_ms = cfg->connect_timeout_s * 1000L,
+                .total_timeout_ms = cfg->transfer_timeout_s * 1000L,
+                .low_speed_time_s = cfg->stall_timeout_s,
+            },
     };
     struct source_poll_opts opts = {
         .get = source_http_get,
@@ -358,14 +360,16 @@ static int check_feed(const struct config *cfg, const char *arg, bool json)
     if (!strstr(arg, "://") && stat(arg, &st) != 0) {
         fprintf(stderr, "prikbord: %s: %s\n", arg, strerror(errno));
         if (json)
-            printf("{\"usable\": false, \"error\": \"cannot read the feed file\", \"items\": []}\n");
+            printf(
+                "{\"usable\": false, \"error\": \"cannot read the feed file\", \"items\": []}\n");
         return EXIT_UNUSABLE;
     }
     char *url = feed_url_of(arg);
     if (!url) {
         fprintf(stderr, "prikbord: %s: %s\n", arg, strerror(errno));
         if (json)
-            printf("{\"usable\": false, \"error\": \"cannot read the feed file\", \"items\": []}\n");
+            printf(
+                "{\"usable\": false, \"error\": \"cannot read the feed file\", \"items\": []}\n");
         return EXIT_UNUSABLE;
     }
     struct fetcher *f = fetcher_create();
@@ -431,14 +435,14 @@ struct screen {
 
     /* The appliance side of a windowed run: signals, systemd, status files. */
     struct settings {
-        char *feed_url;   /* a file: URL for a path; http(s) with display=ID */
+        char *feed_url; /* a file: URL for a path; http(s) with display=ID */
         char *cache_dir;
         char *status_dir; /* status.json, prikbord.prom */
         char *display_id;
         char *user_agent;
         struct source *source; /* a platform (feed_url is its base URL), or NULL */
     } set;
-    struct config *cfg;     /* in force; a reload replaces it */
+    struct config *cfg; /* in force; a reload replaces it */
     const struct args *args;
     struct fleet_writer *fleet;
     atomic_bool want_reload, want_shot; /* set by the signal thread */
@@ -448,8 +452,8 @@ struct screen {
     unsigned seen_attempts;             /* of the current worker */
     uint64_t refreshes, failures;       /* since start, across reloads */
     int64_t last_ok, last_attempt;
-    struct hours hours;                 /* office hours from the config in force */
-    bool dark;                          /* outside them now */
+    struct hours hours; /* office hours from the config in force */
+    bool dark;          /* outside them now */
 };
 
 static bool snap_has_image(void *ctx, const char *url)
@@ -721,8 +725,8 @@ static void reload(struct screen *s);
 /* Office hours from the configuration; a bad day is reported and left on all day. */
 static void hours_from_config(const struct config *cfg, struct hours *h)
 {
-    static const char *const days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday",
-                                       "friday", "saturday"};
+    static const char *const days[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                       "thursday", "friday", "saturday"};
     char err[160];
     *h = (struct hours){0};
     for (int d = 0; d < 7; d++) {
@@ -776,8 +780,13 @@ static void draw_dark(void *ctx)
 
 static int run_window(struct screen *s, bool key_quit)
 {
-    struct loop_hooks h = {.ctx = s, .draw = draw_frame, .news = news, .reset = reset_drawings,
-                           .rotation = s->rotation, .tick = tick, .dark = office_dark,
+    struct loop_hooks h = {.ctx = s,
+                           .draw = draw_frame,
+                           .news = news,
+                           .reset = reset_drawings,
+                           .rotation = s->rotation,
+                           .tick = tick,
+                           .dark = office_dark,
                            .draw_dark = draw_dark};
     hours_from_config(s->cfg, &s->hours);
     service_init();
@@ -829,7 +838,8 @@ static char **rules_from_config(const struct config *cfg, struct schedule_rules 
     *r = schedule_default_rules();
     r->min_ms = (int64_t)cfg->slide_seconds * 1000;
     r->max_ms = (int64_t)(cfg->max_slide_seconds > cfg->slide_seconds ? cfg->max_slide_seconds
-                                                                       : cfg->slide_seconds) * 1000;
+                                                                      : cfg->slide_seconds) *
+                1000;
     r->words_per_minute = cfg->words_per_minute;
     r->photo_ms = (int64_t)cfg->photo_seconds * 1000;
     r->fresh_s = (int64_t)cfg->fresh_hours * 3600;
@@ -977,8 +987,7 @@ static int run(struct config *cfg, const struct args *a)
     log_info("feed %s, layout %s, cache %s",
              strncmp(s.feed_url, "file:", 5) == 0 ? "(local file)" : s.feed_url, s.layout->name,
              s.set.cache_dir);
-    rc = a->headless ? run_headless(&s, a->screenshot_dir, s.lang)
-                     : run_window(&s, po.w > 0);
+    rc = a->headless ? run_headless(&s, a->screenshot_dir, s.lang) : run_window(&s, po.w > 0);
 out:
     refresh_stop(s.refresh);
     app_destroy(s.app);
@@ -1074,8 +1083,8 @@ static void save_screenshot(struct screen *s)
     char *tmp = xasprintf("%s/.screenshot-%s.png.tmp", dir, stamp);
     char *latest = xasprintf("%s/screenshot-latest.png", dir);
     char *latest_tmp = xasprintf("%s/.screenshot-latest.png.tmp", dir);
-    bool ok = disk_mkdirs(dir, err, sizeof err) &&
-              platform_screenshot(s->platform, tmp, err, sizeof err);
+    bool ok =
+        disk_mkdirs(dir, err, sizeof err) && platform_screenshot(s->platform, tmp, err, sizeof err);
     if (ok && rename(tmp, path) != 0) {
         snprintf(err, sizeof err, "cannot rename %s: %s", tmp, strerror(errno));
         ok = false;
@@ -1185,7 +1194,8 @@ static void reload(struct screen *s)
         return;
     }
     config_diff(s->cfg, &next, plan_key, &plan);
-    if (strcmp(set.feed_url, s->set.feed_url) != 0 || strcmp(set.user_agent, s->set.user_agent) != 0)
+    if (strcmp(set.feed_url, s->set.feed_url) != 0 ||
+        strcmp(set.user_agent, s->set.user_agent) != 0)
         plan.need[NEED_WORKER] = true; /* the machine id or the data folder moved */
     log_set_level((enum log_level)next.log_level);
 
@@ -1243,7 +1253,8 @@ static void reload(struct screen *s)
     *s->cfg = next;
     if (plan.restart.data)
         log_warn("reload: %s changed; that takes effect after a restart", plan.restart.data);
-    log_info("configuration reloaded: %s%s%s", plan.changed.data ? plan.changed.data : "nothing changed",
+    log_info("configuration reloaded: %s%s%s",
+             plan.changed.data ? plan.changed.data : "nothing changed",
              restart_worker ? "; fetch worker restarted" : "",
              plan.need[NEED_REBUILD] ? "; screen rebuilt" : "");
     service_ready();
@@ -1258,8 +1269,21 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     started_wall = (int64_t)time(NULL);
-    enum { OPT_FEED = 256, OPT_LAYOUT, OPT_WINDOW, OPT_CACHE, OPT_HEADLESS, OPT_SHOTS, OPT_CHECK,
-           OPT_JSON, OPT_SOURCE, OPT_TOKEN_FILE, OPT_LOG, OPT_SOFTWARE, OPT_VERSION };
+    enum {
+        OPT_FEED = 256,
+        OPT_LAYOUT,
+        OPT_WINDOW,
+        OPT_CACHE,
+        OPT_HEADLESS,
+        OPT_SHOTS,
+        OPT_CHECK,
+        OPT_JSON,
+        OPT_SOURCE,
+        OPT_TOKEN_FILE,
+        OPT_LOG,
+        OPT_SOFTWARE,
+        OPT_VERSION
+    };
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"feed", required_argument, NULL, OPT_FEED},
@@ -1286,22 +1310,54 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {
-        case 'c': a.config_file = optarg; break;
-        case OPT_FEED: key = "feed.url"; break;
-        case OPT_LAYOUT: key = "display.layout"; break;
-        case OPT_WINDOW: key = "display.window"; break;
-        case OPT_CACHE: key = "cache.dir"; break;
-        case OPT_SOURCE: key = "feed.source"; break;
-        case OPT_TOKEN_FILE: key = "feed.token_file"; break;
-        case OPT_LOG: key = "log.level"; break;
-        case OPT_HEADLESS: a.headless = true; break;
-        case OPT_SHOTS: a.screenshot_dir = optarg; break;
-        case OPT_CHECK: a.check_feed = optarg; break;
-        case OPT_JSON: a.json = true; break;
-        case OPT_SOFTWARE: a.software = true; break;
-        case OPT_VERSION: printf("prikbord %s\n", PRIKBORD_VERSION); return EXIT_OK;
-        case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        case 'c':
+            a.config_file = optarg;
+            break;
+        case OPT_FEED:
+            key = "feed.url";
+            break;
+        case OPT_LAYOUT:
+            key = "display.layout";
+            break;
+        case OPT_WINDOW:
+            key = "display.window";
+            break;
+        case OPT_CACHE:
+            key = "cache.dir";
+            break;
+        case OPT_SOURCE:
+            key = "feed.source";
+            break;
+        case OPT_TOKEN_FILE:
+            key = "feed.token_file";
+            break;
+        case OPT_LOG:
+            key = "log.level";
+            break;
+        case OPT_HEADLESS:
+            a.headless = true;
+            break;
+        case OPT_SHOTS:
+            a.screenshot_dir = optarg;
+            break;
+        case OPT_CHECK:
+            a.check_feed = optarg;
+            break;
+        case OPT_JSON:
+            a.json = true;
+            break;
+        case OPT_SOFTWARE:
+            a.software = true;
+            break;
+        case OPT_VERSION:
+            printf("prikbord %s\n", PRIKBORD_VERSION);
+            return EXIT_OK;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
         }
         if (key && n_over < (int)ARRAY_LEN(overrides))
             overrides[n_over].key = key, overrides[n_over++].value = optarg;

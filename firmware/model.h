@@ -19,7 +19,7 @@ struct person {
     char *name; /* never NULL in a kept item */
     char *role;
     char *team;
-    char *avatar_url; /* absolute URL after feed_parse resolved it, or NULL */
+    char *avatar_url;   /* absolute URL after feed_parse resolved it, or NULL */
     int64_t start_date; /* introductions only; TIME_NONE otherwise */
 };
 

@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 struct platform_options {
-    bool headless;     /* SDL's offscreen driver: no display needed */
-    int w, h;          /* window size; 0x0 = fullscreen on the whole display */
-    bool software;     /* force the software renderer */
+    bool headless; /* SDL's offscreen driver: no display needed */
+    int w, h;      /* window size; 0x0 = fullscreen on the whole display */
+    bool software; /* force the software renderer */
 };
 
 enum platform_event_kind {

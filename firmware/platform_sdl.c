@@ -62,7 +62,8 @@ struct platform *platform_create(const struct platform_options *o, char *err, si
     } else if (!o->headless) {
         flags |= SDL_WINDOW_RESIZABLE;
     }
-    p->window = SDL_CreateWindow("Prikbord", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    p->window =
+        SDL_CreateWindow("Prikbord", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
     if (!p->window) {
         snprintf(err, errlen, "cannot open a %dx%d window on the \"%s\" video driver: %s", w, h,
                  SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "?", SDL_GetError());
@@ -81,7 +82,8 @@ struct platform *platform_create(const struct platform_options *o, char *err, si
     p->wake_event = SDL_RegisterEvents(1);
     int dw, dh;
     platform_size(p, &dw, &dh);
-    log_info("video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(), p->renderer_name, dw, dh);
+    log_info("video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(), p->renderer_name,
+             dw, dh);
     return p;
 fail:
     if (p->window)
@@ -138,7 +140,8 @@ static bool translate(struct platform *p, const SDL_Event *e, struct platform_ev
             ev->kind = PLATFORM_EVENT_RESIZED;
             return true;
         }
-        if (e->window.event == SDL_WINDOWEVENT_EXPOSED || e->window.event == SDL_WINDOWEVENT_RESTORED) {
+        if (e->window.event == SDL_WINDOWEVENT_EXPOSED ||
+            e->window.event == SDL_WINDOWEVENT_RESTORED) {
             ev->kind = PLATFORM_EVENT_EXPOSED;
             return true;
         }

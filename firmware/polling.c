@@ -1,7 +1,7 @@
 #include "polling.h"
 
-int poll_delay_s(const struct poll_policy *p, enum poll_outcome o, int failures,
-                 long retry_after_s, int feed_after_s, uint32_t rnd)
+int poll_delay_s(const struct poll_policy *p, enum poll_outcome o, int failures, long retry_after_s,
+                 int feed_after_s, uint32_t rnd)
 {
     int interval = p->interval_s > 0 ? p->interval_s : 60;
     int cap = p->backoff_cap_s > 0 ? p->backoff_cap_s : POLL_DEFAULT_BACKOFF_CAP_S;

@@ -19,7 +19,7 @@ struct poll_policy {
     int retry_after_cap_s; /* a server's Retry-After is honoured up to this */
 };
 
-#define POLL_DEFAULT_BACKOFF_CAP_S 600
+#define POLL_DEFAULT_BACKOFF_CAP_S     600
 #define POLL_DEFAULT_RETRY_AFTER_CAP_S 3600
 
 /* Seconds until the next attempt. failures counts consecutive failed attempts including this
@@ -28,7 +28,7 @@ struct poll_policy {
  * rnd is a uniformly random 32-bit number. Successes wait the interval plus up to 10 % jitter;
  * failures wait interval * 2^(failures-1), capped, with +-20 % jitter ("full" runs of screens
  * never fall into step); Retry-After wins over back-off. Always at least 1. */
-int poll_delay_s(const struct poll_policy *p, enum poll_outcome o, int failures,
-                 long retry_after_s, int feed_after_s, uint32_t rnd);
+int poll_delay_s(const struct poll_policy *p, enum poll_outcome o, int failures, long retry_after_s,
+                 int feed_after_s, uint32_t rnd);
 
 #endif

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_IMAGES 600
-#define IMAGE_BUDGET ((size_t)192 << 20) /* decoded bytes a snapshot may hold */
+#define MAX_IMAGES      600
+#define IMAGE_BUDGET    ((size_t)192 << 20) /* decoded bytes a snapshot may hold */
 #define IMAGE_MAX_BYTES ((size_t)16 << 20)
 
 /* An image shared between the worker's last set and the snapshots it handed out. */
@@ -287,7 +287,8 @@ static struct image_set *load_images(struct refresh *r, const struct feed *f, bo
         if (ref->img) {
             size_t bytes = (size_t)image_width(ref->img) * (size_t)image_height(ref->img) * 4;
             if (budget + bytes > IMAGE_BUDGET) {
-                log_warn("image %s skipped: the snapshot's image memory budget is used up", w[i].url);
+                log_warn("image %s skipped: the snapshot's image memory budget is used up",
+                         w[i].url);
                 ref_put(ref);
                 continue;
             }
@@ -346,9 +347,10 @@ static char *cache_path(const struct refresh *r)
     /* A platform's cache also belongs to its allow-lists: a group taken off the list must not
      * come back from the disk at the next start. */
     char *key = r->o.source ? source_cache_key(r->o.source) : NULL;
-    char *path = r->o.cache_dir ? xasprintf("%s/feed-%016llx.json", r->o.cache_dir,
-                                            (unsigned long long)hash64_str(key ? key : r->o.feed_url))
-                                : NULL;
+    char *path = r->o.cache_dir
+                     ? xasprintf("%s/feed-%016llx.json", r->o.cache_dir,
+                                 (unsigned long long)hash64_str(key ? key : r->o.feed_url))
+                     : NULL;
     free(key);
     return path;
 }
@@ -474,8 +476,8 @@ static int poll_source(struct refresh *r)
     char err[256] = "", problem[600] = "";
     enum poll_outcome outcome = POLL_UNCHANGED;
     int feed_after = 0;
-    struct feed *f = source_poll(r->o.source, &opts, NULL, &status, &retry_after_s, err,
-                                 sizeof err);
+    struct feed *f =
+        source_poll(r->o.source, &opts, NULL, &status, &retry_after_s, err, sizeof err);
     if (!f) {
         snprintf(problem, sizeof problem, "%s%s%s", err, http.error[0] ? ": " : "", http.error);
         outcome = status == 401 || status == 403 ? POLL_AUTH_FAILED : POLL_FAILED;
@@ -543,7 +545,8 @@ static int poll_once(struct refresh *r)
             }
         }
     } else if (res != FETCH_NOT_MODIFIED) {
-        snprintf(problem, sizeof problem, "%s", resp.error[0] ? resp.error : fetch_result_name(res));
+        snprintf(problem, sizeof problem, "%s",
+                 resp.error[0] ? resp.error : fetch_result_name(res));
         outcome = resp.status == 401 || resp.status == 403 ? POLL_AUTH_FAILED : POLL_FAILED;
     }
     int wait = poll_finish(r, outcome, problem, resp.status, resp.retry_after_s, feed_after);
@@ -617,7 +620,8 @@ struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(vo
     r->fetcher = fetcher_create();
     if (r->o.cache_dir) {
         char *dir = xasprintf("%s/images", r->o.cache_dir);
-        r->images = imgcache_open(dir, r->o.cache_max_bytes ? r->o.cache_max_bytes : (size_t)200 << 20);
+        r->images =
+            imgcache_open(dir, r->o.cache_max_bytes ? r->o.cache_max_bytes : (size_t)200 << 20);
         free(dir);
     }
     int err = r->fetcher ? pthread_create(&r->thread, NULL, worker, r) : -1;

@@ -15,16 +15,16 @@ struct refresh_options {
     const char *token;      /* bearer token or NULL; never logged */
     const char *token_file; /* re-read before each request; wins over token */
     const char *ca_file;
-    const char *cache_dir;  /* NULL: no cache */
-    int interval_s;         /* poll period; the feed's refresh_after_s may lengthen it */
+    const char *cache_dir; /* NULL: no cache */
+    int interval_s;        /* poll period; the feed's refresh_after_s may lengthen it */
     size_t max_feed_bytes;
     bool show_all_posts;
     const char *user_agent;
-    bool once;              /* one attempt, then the thread ends (headless runs) */
+    bool once; /* one attempt, then the thread ends (headless runs) */
     int connect_timeout_s, stall_timeout_s, transfer_timeout_s; /* 0: fetch's defaults */
-    size_t cache_max_bytes; /* bound of the image cache (0: 200 MB) */
-    int max_photo_px;       /* photos are decoded to fit this square (the screen's long side);
-                               avatars to 256 px. 0: 1600 */
+    size_t cache_max_bytes;      /* bound of the image cache (0: 200 MB) */
+    int max_photo_px;            /* photos are decoded to fit this square (the screen's long side);
+                                    avatars to 256 px. 0: 1600 */
     const struct source *source; /* NULL: the native feed at feed_url. Else a platform whose
                                     base URL is feed_url; borrowed, must outlive refresh_stop */
 };
@@ -34,9 +34,9 @@ struct image_set;
 
 /* What the worker hands over: content that passed the visibility rules, with its images. */
 struct snapshot {
-    struct feed *feed;          /* owned */
-    struct image_set *images;   /* owned */
-    bool from_cache;            /* the last good content from disk, not (yet) from the server */
+    struct feed *feed;        /* owned */
+    struct image_set *images; /* owned */
+    bool from_cache;          /* the last good content from disk, not (yet) from the server */
 };
 void snapshot_destroy(struct snapshot *s); /* NULL-safe */
 
@@ -45,14 +45,14 @@ const struct image *image_set_get(const struct image_set *set, const char *url);
 
 /* What the worker last saw, for the status slide and the logs. */
 struct refresh_state {
-    unsigned attempts;    /* polls finished (either way) */
-    bool attempted;       /* attempts > 0 */
-    bool has_content;     /* a snapshot was produced at some point (from the cache too) */
-    int64_t last_ok;      /* wall time of the last poll the server answered well; 0: never */
-    int64_t cached_at;    /* wall time the cached content on disk was written; 0: none loaded */
-    bool auth_failed;     /* the last poll was refused with 401/403: the token is wrong */
-    long status;          /* HTTP status of the last poll; 0 when there was no response */
-    char problem[256];    /* "" when the last attempt went well */
+    unsigned attempts; /* polls finished (either way) */
+    bool attempted;    /* attempts > 0 */
+    bool has_content;  /* a snapshot was produced at some point (from the cache too) */
+    int64_t last_ok;   /* wall time of the last poll the server answered well; 0: never */
+    int64_t cached_at; /* wall time the cached content on disk was written; 0: none loaded */
+    bool auth_failed;  /* the last poll was refused with 401/403: the token is wrong */
+    long status;       /* HTTP status of the last poll; 0 when there was no response */
+    char problem[256]; /* "" when the last attempt went well */
 };
 
 struct refresh;

@@ -24,8 +24,8 @@ struct renderer {
     unsigned long clock;
     SDL_Texture *circle; /* white anti-aliased disc; corners of rounded shapes are cut from it */
     int circle_d;
-    int rotation;        /* degrees clockwise: 0, 90, 180, 270 */
-    SDL_Texture *frame;  /* with a rotation: the frame as laid out, before it is turned */
+    int rotation;       /* degrees clockwise: 0, 90, 180, 270 */
+    SDL_Texture *frame; /* with a rotation: the frame as laid out, before it is turned */
     int frame_w, frame_h;
 };
 
@@ -135,7 +135,8 @@ static void fill_rounded(struct renderer *rd, struct rect r, int radius, struct 
         return;
     SDL_SetTextureColorMod(disc, c.r, c.g, c.b);
     SDL_SetTextureAlphaMod(disc, c.a);
-    const SDL_Rect src[4] = {{0, 0, rad, rad}, {rad, 0, rad, rad}, {0, rad, rad, rad}, {rad, rad, rad, rad}};
+    const SDL_Rect src[4] = {
+        {0, 0, rad, rad}, {rad, 0, rad, rad}, {0, rad, rad, rad}, {rad, rad, rad, rad}};
     const SDL_Rect dst[4] = {{r.x, r.y, rad, rad},
                              {r.x + r.w - rad, r.y, rad, rad},
                              {r.x, r.y + r.h - rad, rad, rad},
@@ -160,14 +161,15 @@ static void draw_text(struct renderer *rd, const struct draw_op *op)
         for (size_t k = 0; k < l->n_runs; k++) {
             const struct text_run *run = &l->runs[k];
             int ascent = 0;
-            SDL_Surface *s = fonts_render(rd->fonts, run->face, b->px, l->s + run->start,
-                                          run->len, run->rtl, c, &ascent);
+            SDL_Surface *s = fonts_render(rd->fonts, run->face, b->px, l->s + run->start, run->len,
+                                          run->rtl, c, &ascent);
             if (!s)
                 continue;
             SDL_Texture *t = SDL_CreateTextureFromSurface(rd->r, s);
             if (t) {
                 SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
-                SDL_RenderCopy(rd->r, t, NULL, &(SDL_Rect){x + run->x, baseline - ascent, s->w, s->h});
+                SDL_RenderCopy(rd->r, t, NULL,
+                               &(SDL_Rect){x + run->x, baseline - ascent, s->w, s->h});
                 SDL_DestroyTexture(t);
             }
             SDL_FreeSurface(s);
@@ -236,7 +238,8 @@ static void draw_image(struct renderer *rd, const struct draw_op *op, render_ima
                        void *ctx)
 {
     SDL_Surface *src = lookup ? lookup(ctx, op->url) : NULL;
-    SDL_Surface *s = src && op->r.w > 0 && op->r.h > 0 ? cover_surface(src, op->r.w, op->r.h, op->radius) : NULL;
+    SDL_Surface *s =
+        src && op->r.w > 0 && op->r.h > 0 ? cover_surface(src, op->r.w, op->r.h, op->radius) : NULL;
     if (!s) {
         /* Decoded a moment ago, gone now (or a scaling failure): a quiet neutral shape. */
         fill_rounded(rd, op->r, op->radius, (struct rgba){200, 200, 200, 255});
@@ -273,13 +276,14 @@ static void draw_qr(struct renderer *rd, const struct draw_op *op)
             while (qr_dark(q, x + run, y))
                 run++;
             SDL_RenderFillRect(rd->r, &(SDL_Rect){op->r.x + (QR_QUIET_ZONE + x) * m,
-                                                   op->r.y + (QR_QUIET_ZONE + y) * m, run * m, m});
+                                                  op->r.y + (QR_QUIET_ZONE + y) * m, run * m, m});
             x += run;
         }
     }
 }
 
-static void execute(struct renderer *rd, const struct draw_list *d, render_image_fn lookup, void *ctx)
+static void execute(struct renderer *rd, const struct draw_list *d, render_image_fn lookup,
+                    void *ctx)
 {
     SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(rd->r, d->clear.r, d->clear.g, d->clear.b, 255);
@@ -306,13 +310,14 @@ static void execute(struct renderer *rd, const struct draw_list *d, render_image
 }
 
 /* The texture holding draw list d under key, rendering it first if it is not cached. */
-static SDL_Texture *texture_for(struct renderer *rd, const struct draw_list *d, uint64_t key,
-                                int w, int h, render_image_fn lookup, void *ctx)
+static SDL_Texture *texture_for(struct renderer *rd, const struct draw_list *d, uint64_t key, int w,
+                                int h, render_image_fn lookup, void *ctx)
 {
     rd->clock++;
     int slot = 0;
     for (int i = 0; i < CACHED; i++) {
-        if (rd->cache[i].tex && rd->cache[i].key == key && rd->cache[i].w == w && rd->cache[i].h == h) {
+        if (rd->cache[i].tex && rd->cache[i].key == key && rd->cache[i].w == w &&
+            rd->cache[i].h == h) {
             rd->cache[i].last_use = rd->clock;
             return rd->cache[i].tex;
         }
@@ -363,9 +368,9 @@ static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h
     SDL_Texture *to = f->to ? texture_for(rd, f->to, f->to_key, w, h, lookup, ctx) : NULL;
     SDL_Texture *from = f->from ? texture_for(rd, f->from, f->from_key, w, h, lookup, ctx) : NULL;
     /* The header texture only needs to reach down to the band's bottom edge. */
-    SDL_Texture *head = f->header && header.h > 0
-                            ? texture_for(rd, f->header, f->header_key, w, header.y + header.h, lookup, ctx)
-                            : NULL;
+    SDL_Texture *head = f->header && header.h > 0 ? texture_for(rd, f->header, f->header_key, w,
+                                                                header.y + header.h, lookup, ctx)
+                                                  : NULL;
     if (f->to && !to)
         return false;
 
@@ -389,7 +394,8 @@ static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h
     return true;
 }
 
-bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup, void *ctx)
+bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup,
+                   void *ctx)
 {
     int ow, oh, w, h;
     if (SDL_GetRendererOutputSize(rd->r, &ow, &oh) != 0)
@@ -404,7 +410,8 @@ bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_
         rd->frame = NULL;
     }
     if (!rd->frame) {
-        rd->frame = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        rd->frame =
+            SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
         if (!rd->frame) {
             log_error("cannot create a %dx%d texture: %s", w, h, SDL_GetError());
             return false;

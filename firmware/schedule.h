@@ -19,16 +19,16 @@
 /* What the screen shows, and the default life of each type on screen. A life applies only
  * when the feed gives no expires_at (the feed says otherwise); 0 means no limit. */
 struct schedule_rules {
-    int64_t fresh_s;         /* "new" items: published within this many seconds (86400) */
-    int64_t introduction_s;  /* from the start date (else publication), default 14 days */
-    int64_t shoutout_s;      /* from publication, default 7 days */
-    int64_t post_s;          /* default 0: a post stays while it is highlighted */
-    unsigned types;          /* bit (1 << item_type) per type shown; 0: all */
+    int64_t fresh_s;           /* "new" items: published within this many seconds (86400) */
+    int64_t introduction_s;    /* from the start date (else publication), default 14 days */
+    int64_t shoutout_s;        /* from publication, default 7 days */
+    int64_t post_s;            /* default 0: a post stays while it is highlighted */
+    unsigned types;            /* bit (1 << item_type) per type shown; 0: all */
     const char *const *groups; /* group ids or names this screen shows; n_groups 0: all */
     size_t n_groups;
-    int words_per_minute;    /* reading speed at a wall, default 180 */
-    int64_t min_ms, max_ms;  /* bounds of a slide's time on screen */
-    int64_t photo_ms;        /* extra time for a slide with a photo */
+    int words_per_minute;   /* reading speed at a wall, default 180 */
+    int64_t min_ms, max_ms; /* bounds of a slide's time on screen */
+    int64_t photo_ms;       /* extra time for a slide with a photo */
 };
 
 /* The defaults above: 1 day fresh, 14/7/0 days of life, all types and groups, 180 words a

@@ -110,7 +110,8 @@ bool service_machine_id(char *out, size_t outlen)
 #ifdef PRIKBORD_HAVE_SYSTEMD
     /* Prikbord's own application key for sd_id128_get_machine_app_specific (generated once
      * with `systemd-id128 new`; never change it, or every screen gets a new id). */
-    const sd_id128_t app = SD_ID128_MAKE(f4, fe, 47, 04, 40, 0d, 4b, 38, b8, 40, 2f, c9, 43, 26, 3e, ba);
+    const sd_id128_t app =
+        SD_ID128_MAKE(f4, fe, 47, 04, 40, 0d, 4b, 38, b8, 40, 2f, c9, 43, 26, 3e, ba);
     sd_id128_t id;
     char buf[SD_ID128_STRING_MAX];
     if (outlen < SD_ID128_STRING_MAX || sd_id128_get_machine_app_specific(app, &id) < 0)

@@ -11,7 +11,8 @@ static bool is_extending(uint32_t cp)
 {
     return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
            (cp >= 0x0591 && cp <= 0x05BD) || (cp >= 0x0610 && cp <= 0x061A) ||
-           (cp >= 0x064B && cp <= 0x065F) || (cp >= 0x0E31 && cp <= 0x0E3A && cp != 0x0E32 && cp != 0x0E33) ||
+           (cp >= 0x064B && cp <= 0x065F) ||
+           (cp >= 0x0E31 && cp <= 0x0E3A && cp != 0x0E32 && cp != 0x0E33) ||
            (cp >= 0x0E47 && cp <= 0x0E4E) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
            (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
            (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200D ||
@@ -64,8 +65,8 @@ enum bidi { BIDI_L, BIDI_R, BIDI_EN, BIDI_N };
 
 static enum bidi bidi_of(uint32_t cp)
 {
-    if ((cp >= '0' && cp <= '9') || (cp >= 0x0660 && cp <= 0x0669) || (cp >= 0x06F0 && cp <= 0x06F9) ||
-        (cp >= 0xFF10 && cp <= 0xFF19))
+    if ((cp >= '0' && cp <= '9') || (cp >= 0x0660 && cp <= 0x0669) ||
+        (cp >= 0x06F0 && cp <= 0x06F9) || (cp >= 0xFF10 && cp <= 0xFF19))
         return BIDI_EN;
     if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
         (cp >= 0xFE70 && cp <= 0xFEFE) || (cp >= 0x10800 && cp <= 0x10FFF) ||
@@ -110,8 +111,9 @@ struct cluster {
 /* The bracket at s (cp): > 0 opening, < 0 closing, 0 none; the same magnitude for a pair. */
 static int bracket_of(uint32_t cp)
 {
-    static const uint32_t pairs[][2] = {{'(', ')'}, {'[', ']'}, {'{', '}'}, {0xFF08, 0xFF09},
-                                        {0xFF3B, 0xFF3D}, {0xFF5B, 0xFF5D}, {0x3008, 0x3009}};
+    static const uint32_t pairs[][2] = {{'(', ')'},       {'[', ']'},       {'{', '}'},
+                                        {0xFF08, 0xFF09}, {0xFF3B, 0xFF3D}, {0xFF5B, 0xFF5D},
+                                        {0x3008, 0x3009}};
     for (size_t i = 0; i < ARRAY_LEN(pairs); i++) {
         if (cp == pairs[i][0])
             return (int)i + 1;
@@ -224,7 +226,8 @@ static size_t split_runs(const struct text_metrics *m, int face, const char *s, 
              * so HarfBuzz shapes the words as one run. */
             if (dir == BIDI_R && k > 0 && c[k - 1].dir == BIDI_R && c[k - 1].face != c[k].face) {
                 const char *q = s + c[k].start;
-                if (face_at(m, c[k - 1].face, utf8_decode(&q, s + c[k].start + c[k].len)) == c[k - 1].face)
+                if (face_at(m, c[k - 1].face, utf8_decode(&q, s + c[k].start + c[k].len)) ==
+                    c[k - 1].face)
                     c[k].face = c[k - 1].face;
             }
         }
@@ -234,14 +237,17 @@ static size_t split_runs(const struct text_metrics *m, int face, const char *s, 
     size_t nr = 0;
     for (size_t i = 0; i < n; i++) {
         /* I1, I2 */
-        int level = rtl_para ? (c[i].dir == BIDI_R ? 1 : 2) : (c[i].dir == BIDI_L ? 0 : c[i].dir == BIDI_R ? 1 : 2);
+        int level = rtl_para ? (c[i].dir == BIDI_R ? 1 : 2)
+                             : (c[i].dir == BIDI_L   ? 0
+                                : c[i].dir == BIDI_R ? 1
+                                                     : 2);
         if (nr > 0 && runs[nr - 1].run.face == c[i].face && runs[nr - 1].level == level) {
             runs[nr - 1].run.len += c[i].len;
             continue;
         }
-        runs[nr++] = (struct run_tmp){.run = {.face = c[i].face, .start = c[i].start, .len = c[i].len,
-                                              .rtl = level % 2 == 1},
-                                      .level = level};
+        runs[nr++] = (struct run_tmp){
+            .run = {.face = c[i].face, .start = c[i].start, .len = c[i].len, .rtl = level % 2 == 1},
+            .level = level};
     }
     if (c != c_small)
         free(c);
@@ -278,7 +284,8 @@ static void visual_order(const struct run_tmp *runs, size_t n, size_t *order)
     }
 }
 
-static int measure(const struct text_metrics *m, int face, int px, bool rtl, const char *s, size_t len)
+static int measure(const struct text_metrics *m, int face, int px, bool rtl, const char *s,
+                   size_t len)
 {
     if (len == 0)
         return 0;
@@ -334,7 +341,8 @@ static size_t segment(const char *para, size_t len, struct seg **out)
             size_t cl = cluster_len(p, end);
             p += cl;
             /* a hyphen or slash inside a word is a break opportunity after it */
-            if ((cp == '-' || cp == '/' || cp == 0x2010 || cp == 0x2013 || cp == 0x2014) && p < end && *p != ' ')
+            if ((cp == '-' || cp == '/' || cp == 0x2010 || cp == 0x2013 || cp == 0x2014) &&
+                p < end && *p != ' ')
                 break;
         }
         size_t content_end = (size_t)(p - para);
@@ -412,7 +420,8 @@ static void layout_paragraph(const struct text_metrics *m, int face, int px, con
         line_end = s->content_end;
         line_w = measure(m, face, px, rtl, para + s->start, s->content_end - s->start);
         if (line_w > max_w)
-            line_start = break_word(m, face, px, rtl, para, s->start, s->content_end, max_w, acc, &line_w);
+            line_start =
+                break_word(m, face, px, rtl, para, s->start, s->content_end, max_w, acc, &line_w);
         empty = false;
     }
     if (!empty)
@@ -429,8 +438,8 @@ static void free_lines(struct text_line *lines, size_t n)
     free(lines);
 }
 
-static struct line_acc layout_all(const struct text_metrics *m, int face, int px,
-                                  const char *text, int max_w)
+static struct line_acc layout_all(const struct text_metrics *m, int face, int px, const char *text,
+                                  int max_w)
 {
     struct line_acc acc = {0};
     const char *p = text;
@@ -457,7 +466,8 @@ static size_t lines_allowed(int max_h, int max_lines, int lh)
 
 /* Replaces the end of line with "…" so that it fits max_w: whole words go first, then
  * clusters. */
-static void ellipsize(const struct text_metrics *m, int face, int px, struct text_line *l, int max_w)
+static void ellipsize(const struct text_metrics *m, int face, int px, struct text_line *l,
+                      int max_w)
 {
     size_t len = strlen(l->s);
     for (;;) {
@@ -502,7 +512,8 @@ static void place_runs(const struct text_metrics *m, int face, int px, struct te
     l->n_runs = n;
     for (size_t i = 0; i < n; i++) {
         l->runs[i] = tmp[i].run;
-        l->runs[i].w = m->width(m->ctx, tmp[i].run.face, px, l->s + tmp[i].run.start, tmp[i].run.len);
+        l->runs[i].w =
+            m->width(m->ctx, tmp[i].run.face, px, l->s + tmp[i].run.start, tmp[i].run.len);
     }
     int x = 0;
     for (size_t i = 0; i < n; i++) {
@@ -514,8 +525,8 @@ static void place_runs(const struct text_metrics *m, int face, int px, struct te
         free(tmp);
 }
 
-struct text_block *text_layout(const struct text_metrics *m, int face, const char *text,
-                               int max_w, int max_h, int max_lines, int px, int min_px)
+struct text_block *text_layout(const struct text_metrics *m, int face, const char *text, int max_w,
+                               int max_h, int max_lines, int px, int min_px)
 {
     struct text_block *b = xcalloc(1, sizeof *b);
     if (min_px < 1)

@@ -36,12 +36,12 @@ struct text_line {
 };
 
 struct text_block {
-    int face;        /* the style's face: its ascent places every line's baseline */
-    int px;          /* the size the text was fitted at */
+    int face; /* the style's face: its ascent places every line's baseline */
+    int px;   /* the size the text was fitted at */
     int line_height;
-    int width;       /* widest line */
-    int height;      /* n_lines * line_height */
-    bool truncated;  /* did not fit even at min_px and was cut with an ellipsis */
+    int width;      /* widest line */
+    int height;     /* n_lines * line_height */
+    bool truncated; /* did not fit even at min_px and was cut with an ellipsis */
     struct text_line *lines;
     size_t n_lines;
 };
@@ -52,8 +52,8 @@ struct text_block {
  * min_px and ends in "…". A single word wider than the box is broken between characters.
  * Returns a block the caller frees with text_block_destroy (never NULL; empty text gives zero
  * lines). */
-struct text_block *text_layout(const struct text_metrics *m, int face, const char *text,
-                               int max_w, int max_h, int max_lines, int px, int min_px);
+struct text_block *text_layout(const struct text_metrics *m, int face, const char *text, int max_w,
+                               int max_h, int max_lines, int px, int min_px);
 void text_block_destroy(struct text_block *b); /* NULL-safe */
 
 /* Whether s[0..len) reads right to left: its first letter of a strong direction is from an

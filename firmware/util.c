@@ -198,8 +198,15 @@ bool unicode_is_visible(uint32_t cp)
     case 0x00AD: /* soft hyphen */
     case 0x034F: /* combining grapheme joiner */
     case 0x180E:
-    case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0x2061: case 0x2062:
-    case 0x2063: case 0x2064: case 0xFEFF:
+    case 0x200B:
+    case 0x200C:
+    case 0x200D:
+    case 0x2060:
+    case 0x2061:
+    case 0x2062:
+    case 0x2063:
+    case 0x2064:
+    case 0xFEFF:
         return false;
     default:
         break;
@@ -384,8 +391,8 @@ bool time_parse_rfc3339(const char *s, int64_t *out)
     }
     if (sec == 60)
         sec = 59; /* leap second: close enough for a wall display */
-    int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
-                offset;
+    int64_t t =
+        days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - offset;
     /* An offset can push the instant out of years 0000..9999, which RFC 3339 cannot write
      * back (the last-good cache would then lose the item). */
     if (t < days_from_civil(0, 1, 1) * 86400 || t >= days_from_civil(10000, 1, 1) * 86400)

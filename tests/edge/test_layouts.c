@@ -73,8 +73,7 @@ static bool load(struct strings *blns, struct strings *utf8)
     cJSON *list = cJSON_ParseWithLength(json, len);
     assert_non_null(list);
     const cJSON *v;
-    cJSON_ArrayForEach(v, list)
-        add(blns, v->valuestring, strlen(v->valuestring));
+    cJSON_ArrayForEach(v, list) add(blns, v->valuestring, strlen(v->valuestring));
     cJSON_Delete(list);
     free(json);
     snprintf(path, sizeof path, "%s/corpora/utf8/UTF-8-test.txt", shared);
@@ -171,8 +170,12 @@ static size_t run_feed(struct renderer *rd, struct fonts *f, const struct layout
         fail_msg("feed: %s", err);
     free(feed->community.name);
     feed->community.name = community && *community ? xstrdup(community) : NULL;
-    struct app_options o = {.slide_ms = 1, .max_slide_ms = 1, .transition_ms = 0, .max_fps = 30,
-                            .lang = LANG_NL, .clock_24h = true};
+    struct app_options o = {.slide_ms = 1,
+                            .max_slide_ms = 1,
+                            .transition_ms = 0,
+                            .max_fps = 30,
+                            .lang = LANG_NL,
+                            .clock_24h = true};
     struct app *a = app_create(&o, l, fonts_metrics(f), w, h);
     app_set_feed(a, feed, NULL, NULL);
     size_t shown = app_count_shown(a, 1795000000);
@@ -232,8 +235,8 @@ static void test_corpora_with_real_fonts(void **state)
             }
         }
         /* Items whose name sanitises to nothing are refused by the parser; the rest is drawn. */
-        printf("%s at %dx%d: %zu of %zu corpus items drawn with real fonts\n", l->name, w, h,
-               drawn, blns.n + utf8.n);
+        printf("%s at %dx%d: %zu of %zu corpus items drawn with real fonts\n", l->name, w, h, drawn,
+               blns.n + utf8.n);
         assert_true(drawn > (blns.n + utf8.n) * 3 / 4);
         total += drawn;
         renderer_destroy(rd);

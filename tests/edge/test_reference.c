@@ -38,15 +38,15 @@
 
 #include "../unit/layout_check.h"
 
-#define REF_SIDE 640       /* long side of a stored reference */
+#define REF_SIDE          640 /* long side of a stored reference */
 #define CHANNEL_TOLERANCE 48
-#define MAX_DIFFERENT 0.01 /* share of pixels that may differ by more than the tolerance */
+#define MAX_DIFFERENT     0.01 /* share of pixels that may differ by more than the tolerance */
 
 static const struct {
     int w, h;
     const char *layout; /* the automatic choice for that screen */
 } screens[] = {
-    {1920, 1080, "landscape"}, {3840, 2160, "landscape"}, {1080, 1920, "portrait"},
+    {1920, 1080, "landscape"},     {3840, 2160, "landscape"},     {1080, 1920, "portrait"},
     {800, 480, "landscape-small"}, {720, 1280, "portrait-small"},
 };
 
@@ -55,8 +55,13 @@ static const char *const compared[] = {"i-2004", "s-3001", "p-1003", "p-1001", "
 
 /* Friday 27 November 2026, 09:41 (UTC, and the clock shows the same). */
 #define WALL 1795772460
-static const struct tm local_time = {.tm_year = 126, .tm_mon = 10, .tm_mday = 27, .tm_wday = 5,
-                                     .tm_yday = 330, .tm_hour = 9, .tm_min = 41};
+static const struct tm local_time = {.tm_year = 126,
+                                     .tm_mon = 10,
+                                     .tm_mday = 27,
+                                     .tm_wday = 5,
+                                     .tm_yday = 330,
+                                     .tm_hour = 9,
+                                     .tm_min = 41};
 
 static bool update_mode(void)
 {
@@ -93,15 +98,19 @@ static struct snapshot *demo_snapshot(int w, int h)
     strbuf_appends(&url, "file://");
     for (const char *p = resolved; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("/-._~", c))
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            strchr("/-._~", c))
             strbuf_append(&url, p, 1);
         else
             strbuf_appendf(&url, "%%%02X", c);
     }
     SDL_sem *sem = SDL_CreateSemaphore(0);
     assert_non_null(sem);
-    struct refresh_options o = {.feed_url = url.data, .interval_s = 3600, .user_agent = "prikbord-test",
-                                .once = true, .max_photo_px = w > h ? w : h};
+    struct refresh_options o = {.feed_url = url.data,
+                                .interval_s = 3600,
+                                .user_agent = "prikbord-test",
+                                .once = true,
+                                .max_photo_px = w > h ? w : h};
     struct refresh *r = refresh_start(&o, wake, sem);
     assert_non_null(r);
     struct snapshot *snap = NULL;
@@ -194,7 +203,8 @@ static void compare(SDL_Surface *got, const char *name)
         snprintf(out, sizeof out, "reference-actual/%s.png", name);
         IMG_SavePNG(got, out);
         fail_msg("%s: %.2f%% of the pixels differ from %s (at most %.0f%% may); the picture "
-                 "made is in %s", name, share * 100, ref_path, MAX_DIFFERENT * 100, out);
+                 "made is in %s",
+                 name, share * 100, ref_path, MAX_DIFFERENT * 100, out);
     }
 }
 
@@ -216,8 +226,12 @@ static void render_screen(int w, int h, const char *want_layout)
     struct renderer *rd = renderer_create(platform_sdl_renderer(p), f);
     printf("%dx%d: layout %s, renderer %s\n", w, h, l->name, platform_renderer_name(p));
     struct snapshot *snap = demo_snapshot(w, h);
-    struct app_options ao = {.slide_ms = 10000, .max_slide_ms = 30000, .transition_ms = 0,
-                             .max_fps = 30, .lang = LANG_EN, .clock_24h = true};
+    struct app_options ao = {.slide_ms = 10000,
+                             .max_slide_ms = 30000,
+                             .transition_ms = 0,
+                             .max_fps = 30,
+                             .lang = LANG_EN,
+                             .clock_24h = true};
     struct app *a = app_create(&ao, l, fonts_metrics(f), w, h);
     app_set_feed(a, snap->feed, snap_has, snap);
     snap->feed = NULL; /* the app owns it now */
@@ -238,7 +252,8 @@ static void render_screen(int w, int h, const char *want_layout)
         found++;
         assert_true(renderer_draw(rd, &fr, snap_surface, snap));
         assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(p), NULL,
-                                              SDL_PIXELFORMAT_ARGB8888, px, w * 4), 0);
+                                              SDL_PIXELFORMAT_ARGB8888, px, w * 4),
+                         0);
         SDL_Surface *small = shrink(px, w, h);
         char name[96];
         snprintf(name, sizeof name, "%dx%d-%s-%s", w, h, item_type_name(it->type), it->id);

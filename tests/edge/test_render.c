@@ -76,8 +76,12 @@ static struct feed *parse(const char *json)
 /* Draws the first slide of a feed and returns the pixels (ARGB8888, W*H), caller frees. */
 static uint32_t *render_feed(const char *json, struct app_options *opts)
 {
-    struct app_options o = {.slide_ms = 10000, .max_slide_ms = 30000, .transition_ms = 0,
-                            .max_fps = 30, .lang = LANG_EN, .clock_24h = true};
+    struct app_options o = {.slide_ms = 10000,
+                            .max_slide_ms = 30000,
+                            .transition_ms = 0,
+                            .max_fps = 30,
+                            .lang = LANG_EN,
+                            .clock_24h = true};
     if (opts)
         o = *opts;
     struct app *a = app_create(&o, fx.layout, fonts_metrics(fx.fonts), W, H);
@@ -91,7 +95,8 @@ static uint32_t *render_feed(const char *json, struct app_options *opts)
     assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
     uint32_t *px = xmalloc((size_t)W * H * 4);
     assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
-                                          SDL_PIXELFORMAT_ARGB8888, px, W * 4), 0);
+                                          SDL_PIXELFORMAT_ARGB8888, px, W * 4),
+                     0);
     app_destroy(a);
     return px;
 }
@@ -124,8 +129,10 @@ static struct rect region_px(enum slide_kind k, enum region_id id)
 }
 
 static const char *POST =
-    "{\"version\":1,\"community\":{\"name\":\"Render Test\"},\"items\":[{\"id\":\"p1\",\"type\":\"post\","
-    "\"group\":{\"id\":\"g\",\"name\":\"All\",\"visibility\":\"open\"},\"published_at\":\"2026-11-20T09:00:00Z\","
+    "{\"version\":1,\"community\":{\"name\":\"Render "
+    "Test\"},\"items\":[{\"id\":\"p1\",\"type\":\"post\","
+    "\"group\":{\"id\":\"g\",\"name\":\"All\",\"visibility\":\"open\"},\"published_at\":\"2026-11-"
+    "20T09:00:00Z\","
     "\"highlighted\":true,\"author\":{\"name\":\"Zoë van den Berg\",\"role\":\"HR\"},"
     "\"title\":\"A title that is drawn\",\"body\":\"Some body text.\"}]}";
 
@@ -136,7 +143,8 @@ static void test_slide_is_not_blank(void **state)
     /* the header band, the card, and dark text on it */
     assert_true(near(pixel(px, 5, 5), fx.layout->colors[COL_HEADER_BACKGROUND], 2));
     struct rect card = region_px(SLIDE_POST, REG_CARD);
-    assert_true(near(pixel(px, card.x + card.w / 2, card.y + card.h - 20), fx.layout->colors[COL_SURFACE], 2));
+    assert_true(near(pixel(px, card.x + card.w / 2, card.y + card.h - 20),
+                     fx.layout->colors[COL_SURFACE], 2));
     int ink = count_near(px, region_px(SLIDE_POST, REG_TITLE), fx.layout->colors[COL_TEXT], 40);
     assert_true(ink > 500);
     /* header text: white pixels in the title region of the band */
@@ -159,7 +167,8 @@ static void test_avatar_placeholder_where_layout_says(void **state)
     struct rect mid = {cx - s / 4, cy - s / 4, s / 2, s / 2};
     assert_true(count_near(px, mid, (struct rgba){255, 255, 255, 255}, 30) > 20);
     /* just outside the circle's corner: the card, not the placeholder */
-    assert_true(near(pixel(px, r.x + 1, r.y + (r.h - s) / 2 + 1), fx.layout->colors[COL_SURFACE], 10));
+    assert_true(
+        near(pixel(px, r.x + 1, r.y + (r.h - s) / 2 + 1), fx.layout->colors[COL_SURFACE], 10));
     free(px);
 }
 
@@ -175,13 +184,19 @@ static void test_status_slide_without_feed(void **state)
 static void test_crossfade_mixes(void **state)
 {
     (void)state;
-    struct app_options o = {.slide_ms = 1000, .max_slide_ms = 1000, .transition_ms = 1000,
-                            .max_fps = 30, .lang = LANG_EN, .clock_24h = true};
+    struct app_options o = {.slide_ms = 1000,
+                            .max_slide_ms = 1000,
+                            .transition_ms = 1000,
+                            .max_fps = 30,
+                            .lang = LANG_EN,
+                            .clock_24h = true};
     static const char *TWO =
         "{\"version\":1,\"items\":["
-        "{\"id\":\"a\",\"type\":\"shoutout\",\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-20T09:00:00Z\","
+        "{\"id\":\"a\",\"type\":\"shoutout\",\"group\":{\"visibility\":\"open\"},\"published_at\":"
+        "\"2026-11-20T09:00:00Z\","
         "\"from\":{\"name\":\"A\"},\"to\":[{\"name\":\"B\"}],\"message\":\"Thanks\"},"
-        "{\"id\":\"b\",\"type\":\"introduction\",\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-21T09:00:00Z\","
+        "{\"id\":\"b\",\"type\":\"introduction\",\"group\":{\"visibility\":\"open\"},\"published_"
+        "at\":\"2026-11-21T09:00:00Z\","
         "\"person\":{\"name\":\"C D\"},\"body\":\"Hello\"}]}";
     struct app *a = app_create(&o, fx.layout, fonts_metrics(fx.fonts), W, H);
     app_set_feed(a, parse(TWO), NULL, NULL);
@@ -202,7 +217,8 @@ static void test_naughty_strings_render(void **state)
 {
     (void)state;
     char path[512];
-    snprintf(path, sizeof path, "%s/corpora/naughty-strings/blns.json", getenv("PRIKBORD_SHARED_DIR"));
+    snprintf(path, sizeof path, "%s/corpora/naughty-strings/blns.json",
+             getenv("PRIKBORD_SHARED_DIR"));
     FILE *fp = fopen(path, "rb");
     if (!fp)
         skip();
@@ -245,8 +261,12 @@ static void test_naughty_strings_render(void **state)
     struct feed *f = feed_parse(json, strlen(json), NULL, NULL, err, sizeof err);
     cJSON_free(json);
     assert_non_null(f);
-    struct app_options o = {.slide_ms = 1, .max_slide_ms = 1, .transition_ms = 0, .max_fps = 30,
-                            .lang = LANG_NL, .clock_24h = true};
+    struct app_options o = {.slide_ms = 1,
+                            .max_slide_ms = 1,
+                            .transition_ms = 0,
+                            .max_fps = 30,
+                            .lang = LANG_NL,
+                            .clock_24h = true};
     struct app *a = app_create(&o, fx.layout, fonts_metrics(fx.fonts), 640, 360);
     app_set_feed(a, f, NULL, NULL);
     size_t shown = app_count_shown(a, 1795000000);
@@ -287,14 +307,22 @@ static void test_rotation_turns_the_frame(void **state)
         assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
         uint32_t *px = xmalloc((size_t)W * H * 4);
         assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
-                                              SDL_PIXELFORMAT_ARGB8888, px, W * 4), 0);
+                                              SDL_PIXELFORMAT_ARGB8888, px, W * 4),
+                         0);
         /* Where the mark's centre must be: turned clockwise by the angle. */
         int x = mx, y = my;
         switch (cases[i].degrees) {
-        case 90: x = W - 1 - my, y = mx; break;
-        case 180: x = W - 1 - mx, y = H - 1 - my; break;
-        case 270: x = my, y = H - 1 - mx; break;
-        default: break;
+        case 90:
+            x = W - 1 - my, y = mx;
+            break;
+        case 180:
+            x = W - 1 - mx, y = H - 1 - my;
+            break;
+        case 270:
+            x = my, y = H - 1 - mx;
+            break;
+        default:
+            break;
         }
         if (!near(pixel(px, x, y), red, 8))
             fail_msg("rotation %d: no mark at %d,%d", cases[i].degrees, x, y);

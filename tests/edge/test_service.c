@@ -62,7 +62,8 @@ static void next_message(struct listener *l, char *out, size_t outlen)
 static bool nothing_waiting(struct listener *l)
 {
     char buf[64];
-    return recv(l->fd, buf, sizeof buf, MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    return recv(l->fd, buf, sizeof buf, MSG_DONTWAIT) < 0 &&
+           (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 #ifdef PRIKBORD_TEST_SYSTEMD
@@ -197,8 +198,12 @@ static void test_status_files(void **state)
     assert_true(fleet_rss_bytes() > 1 << 20);
     struct fleet_writer *w = fleet_writer_start(out, cache);
     assert_non_null(w);
-    struct fleet_status s = {.version = "9.9", .display_id = "t", .now = 100, .started = 50,
-                             .items_shown = 3, .frames = 7};
+    struct fleet_status s = {.version = "9.9",
+                             .display_id = "t",
+                             .now = 100,
+                             .started = 50,
+                             .items_shown = 3,
+                             .frames = 7};
     fleet_writer_post(w, &s);
     s.items_shown = 4; /* the newest report wins */
     fleet_writer_post(w, &s);
@@ -236,10 +241,8 @@ int main(void)
 #ifdef PRIKBORD_TEST_SYSTEMD
         cmocka_unit_test(test_notify_and_watchdog),
 #endif
-        cmocka_unit_test(test_silent_without_systemd),
-        cmocka_unit_test(test_machine_id),
-        cmocka_unit_test(test_signal_thread),
-        cmocka_unit_test(test_status_files),
+        cmocka_unit_test(test_silent_without_systemd), cmocka_unit_test(test_machine_id),
+        cmocka_unit_test(test_signal_thread),          cmocka_unit_test(test_status_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,7 +141,7 @@ static inline bool color_equal(struct rgba a, struct rgba b)
 /* The box text of region id may use: its rectangle, reaching up to where the region it follows
  * may start (an empty followed region gives up its place). */
 static inline struct rect allowed_box(const struct region *regs, enum region_id id, bool no_photo,
-                               int w, int h, int depth)
+                                      int w, int h, int depth)
 {
     const struct region *r = &regs[id];
     struct rect box = px_rect(no_photo && r->has_rect_no_photo ? r->rect_no_photo : r->rect, w, h);
@@ -170,8 +170,8 @@ static inline bool in_some_region(const struct draw_op *op, const struct region 
 
 /* What every draw list must satisfy: each op on the screen, each text op holding a block that
  * fits its rectangle, each image op naming a URL, and everything but the footer on the card. */
-static inline void check_ops(const struct draw_list *d, const struct layout *l, enum slide_kind kind,
-                      int w, int h)
+static inline void check_ops(const struct draw_list *d, const struct layout *l,
+                             enum slide_kind kind, int w, int h)
 {
     struct rect screen = {0, 0, w, h};
     const struct region *card = &l->slides[kind][REG_CARD];

@@ -19,12 +19,12 @@
 #include <string.h>
 #include <time.h>
 
-#define MS0 1000000               /* monotonic start */
-#define WALL0 (1764600000 + 5)    /* 2025-12-01 14:40:05 UTC */
-#define SLIDE_MS 10000
+#define MS0           1000000          /* monotonic start */
+#define WALL0         (1764600000 + 5) /* 2025-12-01 14:40:05 UTC */
+#define SLIDE_MS      10000
 #define TRANSITION_MS 800
-#define FPS 25
-#define FRAME_MS (1000 / FPS)
+#define FPS           25
+#define FRAME_MS      (1000 / FPS)
 
 static const struct app_options options = {
     .slide_ms = SLIDE_MS,
@@ -823,7 +823,8 @@ static void test_no_transition_cuts(void **state)
     o.transition_ms = 0;
     struct app *a = app_create(&o, l, stub_metrics(), 1920, 1080);
     app_set_feed(a, mixed_feed(), has_none, NULL);
-    struct tm tm = {.tm_hour = 9, .tm_min = 5, .tm_sec = 0, .tm_mday = 1, .tm_mon = 11, .tm_wday = 1};
+    struct tm tm = {
+        .tm_hour = 9, .tm_min = 5, .tm_sec = 0, .tm_mday = 1, .tm_mon = 11, .tm_wday = 1};
     app_tick(a, MS0, WALL0, &tm);
     struct app_frame fr;
     app_frame(a, &fr);

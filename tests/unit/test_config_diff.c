@@ -45,12 +45,15 @@ static void test_diff(void **state)
     /* restating a default is no change; every value type is compared */
     expect("", "[display]\nslide_seconds = 12\nlayout = auto\n", "");
     expect("", "[feed]\nurl = https://x.example/f\n", "feed.url;");
-    expect("[feed]\nurl = https://x.example/f\n", "[feed]\nurl = https://x.example/g\n", "feed.url;");
+    expect("[feed]\nurl = https://x.example/f\n", "[feed]\nurl = https://x.example/g\n",
+           "feed.url;");
     expect("[feed]\nurl = https://x.example/f\n", "", "feed.url;");
     expect("", "[display]\nwindow = 800x600\n", "display.window;");
     expect("[display]\nwindow = 800x600\n", "[display]\nwindow = 800x480\n", "display.window;");
-    expect("", "[display]\nclock_24h = false\nlanguage = nl\n", "display.language;display.clock_24h;");
-    expect("", "[log]\nlevel = debug\n[cache]\nstatus_dir = /srv/s\n", "cache.status_dir;log.level;");
+    expect("", "[display]\nclock_24h = false\nlanguage = nl\n",
+           "display.language;display.clock_24h;");
+    expect("", "[log]\nlevel = debug\n[cache]\nstatus_dir = /srv/s\n",
+           "cache.status_dir;log.level;");
     expect("", "[feed]\nrefresh_interval = 30\n[display]\nrotation = 90\n",
            "feed.refresh_interval;display.rotation;");
 }

@@ -41,8 +41,8 @@ static void test_json(void **state)
            "\"refresh_failures\": 2, \"items_shown\": 16, \"cache_bytes\": 250208, "
            "\"frames_drawn\": 1234, \"rss_bytes\": 52428800}\n");
     free(j);
-    struct fleet_status fresh = {.version = "0.1.0", .display_id = "x", .now = 5, .started = 5,
-                                 .last_error = ""};
+    struct fleet_status fresh = {
+        .version = "0.1.0", .display_id = "x", .now = 5, .started = 5, .last_error = ""};
     j = fleet_status_json(&fresh);
     assert_non_null(strstr(j, "\"last_refresh_ok\": null, \"last_refresh_attempt\": null, "
                               "\"last_error\": null"));
@@ -55,12 +55,15 @@ static void test_prom(void **state)
 {
     (void)state;
     char *p = fleet_status_prom(&SAMPLE);
-    assert_non_null(strstr(p, "prikbord_info{version=\"0.1.0\",display=\"kantine \\\"2e\\\"\\\\verdieping\"} 1\n"));
+    assert_non_null(strstr(
+        p, "prikbord_info{version=\"0.1.0\",display=\"kantine \\\"2e\\\"\\\\verdieping\"} 1\n"));
     assert_non_null(strstr(p, "# HELP prikbord_uptime_seconds "));
-    assert_non_null(strstr(p, "# TYPE prikbord_uptime_seconds gauge\nprikbord_uptime_seconds 100\n"));
+    assert_non_null(
+        strstr(p, "# TYPE prikbord_uptime_seconds gauge\nprikbord_uptime_seconds 100\n"));
     assert_non_null(strstr(p, "\nprikbord_last_refresh_success_timestamp_seconds 1795683690\n"));
     assert_non_null(strstr(p, "\nprikbord_last_refresh_ok 0\n"));
-    assert_non_null(strstr(p, "# TYPE prikbord_frames_drawn_total counter\nprikbord_frames_drawn_total 1234\n"));
+    assert_non_null(strstr(
+        p, "# TYPE prikbord_frames_drawn_total counter\nprikbord_frames_drawn_total 1234\n"));
     assert_non_null(strstr(p, "\nprikbord_resident_memory_bytes 52428800\n"));
     assert_non_null(strstr(p, "\nprikbord_cache_bytes 250208\n"));
     assert_non_null(strstr(p, "\nprikbord_items_shown 16\n"));

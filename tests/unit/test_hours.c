@@ -11,8 +11,12 @@
 
 static struct tm at(int year, int mon, int mday, int wday, int hour, int min)
 {
-    return (struct tm){.tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = mday,
-                       .tm_wday = wday, .tm_hour = hour, .tm_min = min};
+    return (struct tm){.tm_year = year - 1900,
+                       .tm_mon = mon - 1,
+                       .tm_mday = mday,
+                       .tm_wday = wday,
+                       .tm_hour = hour,
+                       .tm_min = min};
 }
 
 static struct hours office(void)

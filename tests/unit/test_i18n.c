@@ -27,7 +27,8 @@ static void test_every_string_in_both_languages(void **state)
             }
         }
     }
-    assert_string_not_equal(tr(LANG_NL, STR_LABEL_INTRODUCTION), tr(LANG_EN, STR_LABEL_INTRODUCTION));
+    assert_string_not_equal(tr(LANG_NL, STR_LABEL_INTRODUCTION),
+                            tr(LANG_EN, STR_LABEL_INTRODUCTION));
 }
 
 static void test_language_choice(void **state)

@@ -45,8 +45,11 @@ static char *landscape_json(size_t *len)
 static struct person person_of(const char *name, const char *role, const char *team,
                                const char *avatar)
 {
-    return (struct person){.id = xstrdup(name), .name = xstrdup(name), .role = xstrdup(role),
-                           .team = xstrdup(team), .avatar_url = xstrdup(avatar),
+    return (struct person){.id = xstrdup(name),
+                           .name = xstrdup(name),
+                           .role = xstrdup(role),
+                           .team = xstrdup(team),
+                           .avatar_url = xstrdup(avatar),
                            .start_date = TIME_NONE};
 }
 
@@ -68,8 +71,8 @@ static struct item item_base(const char *id, enum item_type type)
     };
 }
 
-#define AVATAR_ZOE "https://example.com/avatars/zoe.jpg"
-#define POST_IMAGE "https://example.com/images/borrel.jpg"
+#define AVATAR_ZOE  "https://example.com/avatars/zoe.jpg"
+#define POST_IMAGE  "https://example.com/images/borrel.jpg"
 #define INTRO_IMAGE "https://example.com/images/ijsbrand.jpg"
 
 static struct item post_item(void)
@@ -157,8 +160,14 @@ static bool has_listed(void *ctx, const char *url)
 static struct layout_env env_for(const struct layout *l, int w, int h,
                                  bool (*has)(void *, const char *), void *ctx)
 {
-    return (struct layout_env){.layout = l, .metrics = stub_metrics(), .w = w, .h = h,
-                               .lang = LANG_NL, .now = 1764600000, .has_image = has, .ctx = ctx};
+    return (struct layout_env){.layout = l,
+                               .metrics = stub_metrics(),
+                               .w = w,
+                               .h = h,
+                               .lang = LANG_NL,
+                               .now = 1764600000,
+                               .has_image = has,
+                               .ctx = ctx};
 }
 
 /* The first text op whose first line starts with prefix, or NULL. */
@@ -189,8 +198,8 @@ static size_t count_kind(const struct draw_list *d, enum draw_kind k)
 
 /* The placeholder avatar: a circle (or rounded rect) in the name's colour, then the initials
  * centred in it. Returns the index of the circle. */
-static size_t assert_placeholder_at(const struct draw_list *d, struct rect where,
-                                    const char *name, const char *initials)
+static size_t assert_placeholder_at(const struct draw_list *d, struct rect where, const char *name,
+                                    const char *initials)
 {
     for (size_t i = 0; i + 1 < d->n; i++) {
         const struct draw_op *op = &d->ops[i];
@@ -319,7 +328,7 @@ static void test_parse_errors_name_the_path(void **state)
     expect_refused("name", NULL, "name: missing");
     expect_refused("header", NULL, "header: missing");
 
-    static const char *const broken[] = {"", "{", "{\"name\": ", "[1, 2", "{\"name\": \"x\",}",
+    static const char *const broken[] = {"",   "{", "{\"name\": ", "[1, 2", "{\"name\": \"x\",}",
                                          "nul"};
     for (size_t i = 0; i < ARRAY_LEN(broken); i++) {
         char err[128] = "";
@@ -412,13 +421,14 @@ static void test_contrast_of_every_layout_file(void **state)
                         c[COL_HEADER_BACKGROUND]);
         for (int t = 0; t < ITEM_TYPE_COUNT; t++) {
             char what[64];
-            snprintf(what, sizeof what, "on_accent on the %s colour", item_type_name((enum item_type)t));
+            snprintf(what, sizeof what, "on_accent on the %s colour",
+                     item_type_name((enum item_type)t));
             expect_contrast(files[f], what, c[COL_ON_ACCENT], l->type_colors[t]);
         }
         /* Every text region on what it is drawn on (the footer sits below the card). */
-        static const enum region_id text_regions[] = {REG_NAME, REG_ROLE, REG_META, REG_TITLE,
-                                                      REG_BODY, REG_BADGE, REG_REACTIONS,
-                                                      REG_FOOTER};
+        static const enum region_id text_regions[] = {REG_NAME,      REG_ROLE,  REG_META,
+                                                      REG_TITLE,     REG_BODY,  REG_BADGE,
+                                                      REG_REACTIONS, REG_FOOTER};
         for (int k = 0; k < SLIDE_KIND_COUNT; k++) {
             for (size_t i = 0; i < ARRAY_LEN(text_regions); i++) {
                 const struct region *r = &l->slides[k][text_regions[i]];
@@ -706,7 +716,8 @@ static void test_shoutout_many_recipients(void **state)
             int prev_right = INT32_MIN;
             for (size_t i = 0; i < d->n; i++) {
                 const struct draw_op *op = &d->ops[i];
-                bool disc = op->r.w == op->r.h && op->radius == op->r.w / 2 && op->kind != DRAW_TEXT;
+                bool disc =
+                    op->r.w == op->r.h && op->radius == op->r.w / 2 && op->kind != DRAW_TEXT;
                 bool recipient_url = op->kind == DRAW_IMAGE && strstr(op->url, "/to/") != NULL;
                 if (!disc && !recipient_url)
                     continue;
@@ -767,7 +778,8 @@ static void test_status_and_header(void **state)
     for (size_t s = 0; s < ARRAY_LEN(screens); s++) {
         int w = screens[s].w, h = screens[s].h;
         struct layout_env e = env_for(l, w, h, has_none, NULL);
-        struct draw_list *d = layout_status(&e, "Even geduld", "Het prikbord haalt de laatste berichten op.");
+        struct draw_list *d =
+            layout_status(&e, "Even geduld", "Het prikbord haalt de laatste berichten op.");
         check_ops(d, l, SLIDE_STATUS, w, h);
         assert_int_equal(count_kind(d, DRAW_TEXT), 2);
         const struct draw_op *title = text_op(d, "Even geduld");
@@ -811,16 +823,16 @@ static const struct {
     const char *want;
     bool fits;
 } field_screens[] = {
-    {1280, 720, "landscape", true},        {1366, 768, "landscape", true},
-    {1920, 1080, "landscape", true},       {2560, 1440, "landscape", true},
-    {3840, 2160, "landscape", true},       {2560, 1080, "landscape", true},
-    {1280, 800, "landscape", true},        {800, 480, "landscape-small", true},
-    {1024, 600, "landscape-small", true},  {640, 360, "landscape-small", true},
-    {1080, 1920, "portrait", true},        {2160, 3840, "portrait", true},
-    {1200, 1600, "portrait", true},        {768, 1024, "portrait", true},
-    {720, 1280, "portrait-small", true},   {480, 800, "portrait-small", true},
-    {600, 1024, "portrait-small", true},   {1280, 1024, "landscape", false},
-    {3840, 1080, "landscape", false},      {1000, 1000, "portrait", false},
+    {1280, 720, "landscape", true},       {1366, 768, "landscape", true},
+    {1920, 1080, "landscape", true},      {2560, 1440, "landscape", true},
+    {3840, 2160, "landscape", true},      {2560, 1080, "landscape", true},
+    {1280, 800, "landscape", true},       {800, 480, "landscape-small", true},
+    {1024, 600, "landscape-small", true}, {640, 360, "landscape-small", true},
+    {1080, 1920, "portrait", true},       {2160, 3840, "portrait", true},
+    {1200, 1600, "portrait", true},       {768, 1024, "portrait", true},
+    {720, 1280, "portrait-small", true},  {480, 800, "portrait-small", true},
+    {600, 1024, "portrait-small", true},  {1280, 1024, "landscape", false},
+    {3840, 1080, "landscape", false},     {1000, 1000, "portrait", false},
     {420, 160, "landscape-small", false},
 };
 
@@ -888,9 +900,9 @@ static void test_fits_refused(void **state)
     expect_refused("header.date.size", "0.01", "header.date.size: ");
 }
 
-static const enum region_id text_regions[] = {REG_LABEL, REG_NAME,  REG_ROLE,      REG_META,
-                                              REG_TITLE, REG_BODY,  REG_BADGE,     REG_REACTIONS,
-                                              REG_FOOTER};
+static const enum region_id text_regions[] = {REG_LABEL, REG_NAME,      REG_ROLE,
+                                              REG_META,  REG_TITLE,     REG_BODY,
+                                              REG_BADGE, REG_REACTIONS, REG_FOOTER};
 
 /* The readability rule of docs/layouts.md: a text's smallest size, against the shorter side
  * of the least favourable screen shape the layout fits, is at least 2.2% (titles and body
@@ -903,7 +915,8 @@ static void expect_readable(const struct layout *l, const char *what, const stru
     double shape = l->max_aspect < 1 ? l->max_aspect : 1; /* short side / height */
     double got = r->min_size / shape;
     if (got + 1e-6 < floor)
-        fail_msg("%s: %s shrinks to %.4f of the shorter side, below %.3f", l->name, what, got, floor);
+        fail_msg("%s: %s shrinks to %.4f of the shorter side, below %.3f", l->name, what, got,
+                 floor);
 }
 
 static void test_readable_sizes(void **state)
@@ -923,7 +936,8 @@ static void test_readable_sizes(void **state)
                     continue;
                 char what[64];
                 snprintf(what, sizeof what, "slide %d %s", k, region_name(text_regions[t]));
-                expect_readable(l, what, r, text_regions[t] == REG_TITLE || text_regions[t] == REG_BODY);
+                expect_readable(l, what, r,
+                                text_regions[t] == REG_TITLE || text_regions[t] == REG_BODY);
             }
     }
     free_layouts(ls, n);
@@ -1004,9 +1018,10 @@ static void test_every_layout_every_slide(void **state)
     struct layout **ls;
     size_t n = load_layouts(&ls);
     bool (*const has[])(void *, const char *) = {has_none, has_all};
-    static const char *const who[] = {
-        [ITEM_POST] = "Zo\xC3\xAB van den Berg", [ITEM_INTRODUCTION] = "\xC4\xB2sbrand Kuipers",
-        [ITEM_SHOUTOUT] = "Van Mohammed", [ITEM_HELP_REQUEST] = "Zo\xC3\xAB van den Berg"};
+    static const char *const who[] = {[ITEM_POST] = "Zo\xC3\xAB van den Berg",
+                                      [ITEM_INTRODUCTION] = "\xC4\xB2sbrand Kuipers",
+                                      [ITEM_SHOUTOUT] = "Van Mohammed",
+                                      [ITEM_HELP_REQUEST] = "Zo\xC3\xAB van den Berg"};
     for (size_t i = 0; i < n; i++) {
         const struct layout *l = ls[i];
         size_t idx[ARRAY_LEN(field_screens)];
@@ -1034,7 +1049,8 @@ static void test_every_layout_every_slide(void **state)
                 item_clear(&it);
             }
             struct layout_env e = env_for(l, w, h, has_none, NULL);
-            struct draw_list *d = layout_status(&e, "Even geduld", "Het prikbord haalt de laatste berichten op.");
+            struct draw_list *d =
+                layout_status(&e, "Even geduld", "Het prikbord haalt de laatste berichten op.");
             check_ops(d, l, SLIDE_STATUS, w, h);
             assert_int_equal(count_kind(d, DRAW_TEXT), 2);
             draw_list_destroy(d);
@@ -1110,8 +1126,19 @@ static void corpus_free(struct corpus *c)
 }
 
 /* The text fields of a feed item, with the types that show each. */
-enum field { F_NAME, F_ROLE, F_TEAM, F_TITLE, F_BODY, F_MESSAGE, F_BADGE, F_TAGS, F_RECIPIENTS,
-             F_COMMUNITY, F_COUNT };
+enum field {
+    F_NAME,
+    F_ROLE,
+    F_TEAM,
+    F_TITLE,
+    F_BODY,
+    F_MESSAGE,
+    F_BADGE,
+    F_TAGS,
+    F_RECIPIENTS,
+    F_COMMUNITY,
+    F_COUNT
+};
 static const struct {
     const char *name;
     unsigned types; /* bit per item type; 0: the header */
@@ -1122,7 +1149,8 @@ static const struct {
     [F_ROLE] = {"role", 0xF, FEED_MAX_NAME, false},
     [F_TEAM] = {"team", 0xF, FEED_MAX_NAME, false},
     [F_TITLE] = {"title", 1u << ITEM_POST | 1u << ITEM_HELP_REQUEST, FEED_MAX_TITLE, false},
-    [F_BODY] = {"body", 1u << ITEM_POST | 1u << ITEM_INTRODUCTION | 1u << ITEM_HELP_REQUEST, FEED_MAX_BODY, true},
+    [F_BODY] = {"body", 1u << ITEM_POST | 1u << ITEM_INTRODUCTION | 1u << ITEM_HELP_REQUEST,
+                FEED_MAX_BODY, true},
     [F_MESSAGE] = {"message", 1u << ITEM_SHOUTOUT, FEED_MAX_MESSAGE, true},
     [F_BADGE] = {"badge", 1u << ITEM_SHOUTOUT, FEED_MAX_BADGE, false},
     [F_TAGS] = {"tags", 1u << ITEM_HELP_REQUEST, FEED_MAX_TAG, false},
@@ -1185,7 +1213,8 @@ static void check_header(const struct draw_list *d, const struct layout *l, int 
     for (size_t i = 0; i < d->n; i++) {
         const struct draw_op *op = &d->ops[i];
         if (!rect_inside(op->r, band))
-            fail_msg("header op %zu at %d,%d %dx%d leaves the band", i, op->r.x, op->r.y, op->r.w, op->r.h);
+            fail_msg("header op %zu at %d,%d %dx%d leaves the band", i, op->r.x, op->r.y, op->r.w,
+                     op->r.h);
         if (op->kind != DRAW_TEXT)
             continue;
         bool inside = false;
@@ -1222,7 +1251,8 @@ static void test_corpora_in_every_field(void **state)
             int w = field_screens[idx[si % ns]].w, h = field_screens[idx[si % ns]].h;
             struct layout_env e = env_for(l, w, h, si % 2 ? has_all : has_none, NULL);
             for (int f = 0; f < F_COUNT; f++) {
-                char *v = text_sanitize(c.s[si], c.len[si], fields[f].max, fields[f].newlines, NULL);
+                char *v =
+                    text_sanitize(c.s[si], c.len[si], fields[f].max, fields[f].newlines, NULL);
                 const char *val = *v ? v : NULL;
                 placements++;
                 if (f == F_COMMUNITY) {
@@ -1252,7 +1282,8 @@ static void test_corpora_in_every_field(void **state)
     }
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
     printf("corpora fit: %zu strings x %d fields x %zu layouts = %zu placements, %zu slides laid "
-           "out and checked in %.1f s\n", c.n, F_COUNT, n, placements, slides, secs);
+           "out and checked in %.1f s\n",
+           c.n, F_COUNT, n, placements, slides, secs);
     assert_int_equal(placements, c.n * F_COUNT * n);
     free_layouts(ls, n);
     corpus_free(&c);

@@ -30,11 +30,14 @@ static const struct text_metrics metrics = {.width = stub_width, .line_height = 
 
 static const char *FEED =
     "{\"version\":1,\"items\":["
-    "{\"id\":\"a\",\"type\":\"shoutout\",\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-20T09:00:00Z\","
+    "{\"id\":\"a\",\"type\":\"shoutout\",\"group\":{\"visibility\":\"open\"},\"published_at\":"
+    "\"2026-11-20T09:00:00Z\","
     "\"from\":{\"name\":\"A\"},\"to\":[{\"name\":\"B\"}],\"message\":\"Thanks\"},"
-    "{\"id\":\"b\",\"type\":\"introduction\",\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-21T09:00:00Z\","
+    "{\"id\":\"b\",\"type\":\"introduction\",\"group\":{\"visibility\":\"open\"},\"published_at\":"
+    "\"2026-11-21T09:00:00Z\","
     "\"person\":{\"name\":\"C D\"},\"body\":\"Hello\"},"
-    "{\"id\":\"c\",\"type\":\"post\",\"highlighted\":true,\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-21T09:00:00Z\","
+    "{\"id\":\"c\",\"type\":\"post\",\"highlighted\":true,\"group\":{\"visibility\":\"open\"},"
+    "\"published_at\":\"2026-11-21T09:00:00Z\","
     "\"author\":{\"name\":\"E\"},\"title\":\"News\"}]}";
 
 struct counts {
@@ -78,15 +81,18 @@ struct run {
 };
 
 /* Runs the loop on the demo-like feed until quit_at_ms with the given timing. */
-static struct run run_for_dark(int64_t quit_at_ms, int64_t slide_ms, int64_t transition_ms,
-                               int fps, void (*script)(struct platform *p), int dark_from_h,
-                               int dark_to_h)
+static struct run run_for_dark(int64_t quit_at_ms, int64_t slide_ms, int64_t transition_ms, int fps,
+                               void (*script)(struct platform *p), int dark_from_h, int dark_to_h)
 {
     struct platform_options po = {.headless = true, .w = 1920, .h = 1080};
     struct platform *p = platform_create(&po, NULL, 0);
     struct layout *l = layout_builtin();
-    struct app_options o = {.slide_ms = slide_ms, .max_slide_ms = slide_ms, .transition_ms = transition_ms,
-                            .max_fps = fps, .lang = LANG_EN, .clock_24h = true};
+    struct app_options o = {.slide_ms = slide_ms,
+                            .max_slide_ms = slide_ms,
+                            .transition_ms = transition_ms,
+                            .max_fps = fps,
+                            .lang = LANG_EN,
+                            .clock_24h = true};
     struct app *a = app_create(&o, l, &metrics, 1920, 1080);
     char err[200];
     app_set_feed(a, feed_parse(FEED, strlen(FEED), NULL, NULL, err, sizeof err), NULL, NULL);
@@ -97,8 +103,12 @@ static struct run run_for_dark(int64_t quit_at_ms, int64_t slide_ms, int64_t tra
     struct run r = {0};
     r.c.dark_from_h = dark_from_h;
     r.c.dark_to_h = dark_to_h;
-    struct loop_hooks h = {.ctx = &r.c, .draw = draw, .news = news, .reset = reset,
-                           .dark = dark, .draw_dark = draw_dark};
+    struct loop_hooks h = {.ctx = &r.c,
+                           .draw = draw,
+                           .news = news,
+                           .reset = reset,
+                           .dark = dark,
+                           .draw_dark = draw_dark};
     r.drawn = loop_run(p, a, &h, false);
     r.waits = platform_null_waits(p);
     assert_int_equal(r.drawn, platform_frames(p));

@@ -31,7 +31,8 @@ static const struct text_metrics metrics = {.width = stub_width, .line_height = 
 
 static const char *FEED =
     "{\"version\":1,\"items\":["
-    "{\"id\":\"a\",\"type\":\"shoutout\",\"group\":{\"visibility\":\"open\"},\"published_at\":\"2026-11-20T09:00:00Z\","
+    "{\"id\":\"a\",\"type\":\"shoutout\",\"group\":{\"visibility\":\"open\"},\"published_at\":"
+    "\"2026-11-20T09:00:00Z\","
     "\"from\":{\"name\":\"A\"},\"to\":[{\"name\":\"B\"}],\"message\":\"Thanks\"}]}";
 
 struct watch {
@@ -78,8 +79,12 @@ static void run(struct watch *w, int64_t quit_at_ms)
     struct platform *p = platform_create(&po, NULL, 0);
     struct layout *l = layout_builtin();
     /* One item, ten-minute slides: nothing moves but the clock's minute. */
-    struct app_options o = {.slide_ms = 600000, .max_slide_ms = 600000, .transition_ms = 0,
-                            .max_fps = 30, .lang = LANG_EN, .clock_24h = true};
+    struct app_options o = {.slide_ms = 600000,
+                            .max_slide_ms = 600000,
+                            .transition_ms = 0,
+                            .max_fps = 30,
+                            .lang = LANG_EN,
+                            .clock_24h = true};
     struct app *a = app_create(&o, l, &metrics, 1920, 1080);
     char err[200];
     app_set_feed(a, feed_parse(FEED, strlen(FEED), NULL, NULL, err, sizeof err), NULL, NULL);

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-static const struct poll_policy policy = {.interval_s = 60, .backoff_cap_s = 600,
-                                          .retry_after_cap_s = 3600};
+static const struct poll_policy policy = {
+    .interval_s = 60, .backoff_cap_s = 600, .retry_after_cap_s = 3600};
 
 static void test_success_waits_interval_with_jitter(void **state)
 {

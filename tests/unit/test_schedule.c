@@ -86,11 +86,11 @@ static char *rotation(struct schedule *s, int64_t now, size_t n)
     return b.data;
 }
 
-#define expect_rotation(s, now, n, want)                                                       \
-    do {                                                                                       \
-        char *got_ = rotation(s, now, n);                                                      \
-        assert_string_equal(got_, want);                                                       \
-        free(got_);                                                                            \
+#define expect_rotation(s, now, n, want)                                                           \
+    do {                                                                                           \
+        char *got_ = rotation(s, now, n);                                                          \
+        assert_string_equal(got_, want);                                                           \
+        free(got_);                                                                                \
     } while (0)
 
 static void test_types_interleaved_newest_first(void **state)
@@ -228,9 +228,9 @@ static void test_time_windows_and_default_lives(void **state)
     assert_false(schedule_eligible(s, shout_old, NOW));
     assert_true(schedule_eligible(s, &f->items[2], NOW));
     assert_true(schedule_eligible(s, shout_pinned, NOW));
-    assert_false(schedule_eligible(s, intro_future, NOW));          /* not before day one */
+    assert_false(schedule_eligible(s, intro_future, NOW)); /* not before day one */
     assert_true(schedule_eligible(s, intro_future, NOW + 4 * DAY));
-    assert_false(schedule_eligible(s, intro_done, NOW));            /* two weeks are over */
+    assert_false(schedule_eligible(s, intro_done, NOW)); /* two weeks are over */
     assert_true(schedule_eligible(s, intro_now, NOW));
     assert_true(schedule_eligible(s, help, NOW));
     assert_false(schedule_eligible(s, help, NOW - NOW % DAY + DAY));
@@ -402,7 +402,8 @@ static void test_fairness_over_a_simulated_week(void **state)
             for (size_t i = 0; f && i < f->n_items; i++) {
                 if (rand_r(&seed) % 10 == 0)
                     continue;
-                struct item *it = add(g, f->items[i].id, f->items[i].type, f->items[i].published_at);
+                struct item *it =
+                    add(g, f->items[i].id, f->items[i].type, f->items[i].published_at);
                 it->highlighted = f->items[i].highlighted;
             }
             int adds = (int)(rand_r(&seed) % 6) + (f ? 0 : 40);
@@ -430,7 +431,8 @@ static void test_fairness_over_a_simulated_week(void **state)
         }
         size_t n = schedule_count_shown(s, wall), fresh = 0;
         for (size_t i = 0; i < f->n_items; i++)
-            fresh += schedule_eligible(s, &f->items[i], wall) && wall - f->items[i].published_at < DAY;
+            fresh +=
+                schedule_eligible(s, &f->items[i], wall) && wall - f->items[i].published_at < DAY;
         max_n = n > max_n ? n : max_n;
         const struct item *it = schedule_advance(s, wall);
         if (!it) {

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ELLIPSIS "\xE2\x80\xA6"
-#define E_ACUTE "e\xCC\x81"                          /* e + U+0301 COMBINING ACUTE ACCENT */
+#define ELLIPSIS     "\xE2\x80\xA6"
+#define E_ACUTE      "e\xCC\x81" /* e + U+0301 COMBINING ACUTE ACCENT */
 #define TECHNOLOGIST "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB" /* woman, ZWJ, laptop */
-#define WAVE "\xF0\x9F\x91\x8B"                      /* U+1F44B, drawn by the emoji face */
+#define WAVE         "\xF0\x9F\x91\x8B" /* U+1F44B, drawn by the emoji face */
 
 static struct text_block *lay(const char *text, int max_w, int max_h, int max_lines, int px,
                               int min_px)
@@ -62,7 +62,8 @@ static void check_block(const struct text_block *b, int max_w)
             const struct text_run *run = &l->runs[r];
             assert_int_equal(run->start, at);
             assert_true(run->len > 0);
-            assert_int_equal(run->w, stub_width(NULL, run->face, b->px, l->s + run->start, run->len));
+            assert_int_equal(run->w,
+                             stub_width(NULL, run->face, b->px, l->s + run->start, run->len));
             /* Without right-to-left text, runs change only where the face does, and reading
              * order is visual order. */
             if (r > 0 && !bidi)
@@ -315,7 +316,8 @@ static void test_cjk_breaks_between_ideographs(void **state)
 static void test_shrinks_to_fit(void **state)
 {
     (void)state;
-    static const char text[] = "Welkom bij het team, fijn dat je er bent! We gaan samen veel leren.";
+    static const char text[] =
+        "Welkom bij het team, fijn dat je er bent! We gaan samen veel leren.";
     const int max_w = 400, max_h = 100;
     struct text_block *b = lay(text, max_w, max_h, 0, 40, 10);
     assert_false(b->truncated);
@@ -569,10 +571,12 @@ static void test_initials(void **state)
                     "\xCF\x80\xCE\xB1\xCF\x80\xCF\x80\xCE\xAC\xCF\x82",
                     "\xCE\xA3\xCE\xA0");
     /* Cyrillic: анна павлова -> АП */
-    assert_initials("\xD0\xB0\xD0\xBD\xD0\xBD\xD0\xB0 \xD0\xBF\xD0\xB0\xD0\xB2\xD0\xBB\xD0\xBE\xD0\xB2\xD0\xB0",
-                    "\xD0\x90\xD0\x9F");
+    assert_initials(
+        "\xD0\xB0\xD0\xBD\xD0\xBD\xD0\xB0 \xD0\xBF\xD0\xB0\xD0\xB2\xD0\xBB\xD0\xBE\xD0\xB2\xD0\xB0",
+        "\xD0\x90\xD0\x9F");
     /* محمد علي: the first letters, meem and ain, unchanged (Arabic has no case). */
-    assert_initials("\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF \xD8\xB9\xD9\x84\xD9\x8A", "\xD9\x85\xD8\xB9");
+    assert_initials("\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF \xD8\xB9\xD9\x84\xD9\x8A",
+                    "\xD9\x85\xD8\xB9");
     assert_initials("  Anne-Marie   Jansen  ", "AJ");
     /* A lowercase name has no capitalised surname to prefer: its last word is the surname. */
     assert_initials("jan de vries", "JV");
@@ -600,9 +604,10 @@ static void test_initials(void **state)
 
 /* ---- right to left ---- */
 
-#define MOHAMMED_AR "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF"            /* محمد, 4 letters */
-#define AMRANI_AR "\xD8\xA7\xD9\x84\xD8\xB9\xD9\x85\xD8\xB1\xD8\xA7\xD9\x86\xD9\x8A" /* العمراني, 8 */
-#define SHALOM_HE "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"              /* שלום, 4 letters */
+#define MOHAMMED_AR "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF" /* محمد, 4 letters */
+#define AMRANI_AR                                                                                  \
+    "\xD8\xA7\xD9\x84\xD8\xB9\xD9\x85\xD8\xB1\xD8\xA7\xD9\x86\xD9\x8A" /* العمراني, 8 */
+#define SHALOM_HE "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"                   /* שלום, 4 letters */
 
 /* The run of line l holding byte offset at. */
 static const struct text_run *run_at(const struct text_line *l, size_t at)
@@ -621,7 +626,8 @@ static void test_direction_of_text(void **state)
     assert_true(text_is_rtl(MOHAMMED_AR, strlen(MOHAMMED_AR)));
     assert_true(text_is_rtl(SHALOM_HE, strlen(SHALOM_HE)));
     /* the first strong letter decides; digits, spaces, punctuation and emoji do not count */
-    assert_true(text_is_rtl("2026 (" MOHAMMED_AR ") Mohammed", strlen("2026 (" MOHAMMED_AR ") Mohammed")));
+    assert_true(
+        text_is_rtl("2026 (" MOHAMMED_AR ") Mohammed", strlen("2026 (" MOHAMMED_AR ") Mohammed")));
     assert_false(text_is_rtl("Mohammed (" MOHAMMED_AR ")", strlen("Mohammed (" MOHAMMED_AR ")")));
     assert_false(text_is_rtl("12 " WAVE " !", strlen("12 " WAVE " !")));
     assert_false(text_is_rtl("", 0));
