@@ -29,6 +29,7 @@ struct app {
     struct schedule *sched;
     char *status_title, *status_message;
     char *note;
+    char *title;
 
     enum app_state state;
     struct slide cur, prev;
@@ -90,6 +91,8 @@ struct app *app_create(const struct app_options *o, const struct layout *l,
     }
     schedule_set_rules(a->sched, &r);
     a->o.rules = NULL; /* copied into the schedule */
+    a->title = xstrdup(o->title);
+    a->o.title = NULL;
     a->next_key = 1;
     a->need_advance = true;
     return a;
@@ -107,6 +110,7 @@ void app_destroy(struct app *a)
     free(a->status_title);
     free(a->status_message);
     free(a->note);
+    free(a->title);
     free(a);
 }
 
@@ -278,7 +282,9 @@ static void update_header(struct app *a, const struct tm *local)
     memcpy(a->date, date, sizeof date);
     draw_list_destroy(a->header);
     struct layout_env e = env_of(a);
-    const char *name = a->feed && a->feed->community.name ? a->feed->community.name : "Prikbord";
+    const char *name = a->feed && a->feed->community.name ? a->feed->community.name
+                       : a->title                         ? a->title
+                                                          : "Prikbord";
     a->header = layout_header_note(&e, name, a->date, a->clock, a->note);
     a->header_key = a->next_key++;
     a->dirty = true;

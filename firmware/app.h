@@ -19,6 +19,7 @@ struct app_options {
     int max_fps;           /* frame cap while something moves */
     enum lang lang;
     bool clock_24h;
+    const char *title; /* the header's name when the feed gives none (copied); NULL: Prikbord */
     /* What is shown and for how long (copied). NULL: every item without a default life, and
      * reading time between slide_ms and max_slide_ms. */
     const struct schedule_rules *rules;

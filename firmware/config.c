@@ -143,6 +143,8 @@ static const struct option options[] = {
     INT(SEC_FEED, "transfer_timeout", transfer_timeout_s, "60", 1, 3600,
         "Seconds one whole transfer may take."),
 
+    STRING(SEC_DISPLAY, "title", title, NULL,
+           "Name in the header when the feed gives none (platform sources); unset: Prikbord."),
     STRING(SEC_DISPLAY, "id", display_id, NULL,
            "Name of this screen in logs, requests and the status slide; unset: an id derived "
            "from the machine id, else the host name."),

@@ -37,6 +37,7 @@ struct config {
     char *language;      /* "auto", "nl" or "en" */
     int rotation;        /* 0, 90, 180 or 270 */
     bool clock_24h;
+    char *title; /* the header's name when the feed names no community */
 
     /* [content] */
     char *types;  /* "all" or a comma-separated list of item type names */

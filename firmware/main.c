@@ -1031,6 +1031,7 @@ static bool build_screen(struct screen *s, const struct config *cfg)
         .max_fps = cfg->max_fps,
         .lang = lang,
         .clock_24h = cfg->clock_24h,
+        .title = cfg->title,
         .rules = &rules,
     };
     s->app = app_create(&ao, s->layout, fonts_metrics(s->fonts), w, h);
