@@ -42,8 +42,12 @@ struct totals {
     int64_t worst_lag_ms; /* how late (simulated) a poll went out: the harness keeping up */
 };
 
-static struct options opt = {.displays = 200, .interval_s = 60, .minutes = 10, .threads = 8,
-                             .boot_spread_s = 10, .speed = 30};
+static struct options opt = {.displays = 200,
+                             .interval_s = 60,
+                             .minutes = 10,
+                             .threads = 8,
+                             .boot_spread_s = 10,
+                             .speed = 30};
 static int64_t start_real_ms;
 static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct totals totals;
@@ -198,7 +202,8 @@ int main(int argc, char **argv)
         ds[i].fetcher = fetcher_create();
         ds[i].seed = seed + (unsigned)i * 7919u;
         /* The building's power comes back: the screens boot within boot_spread_s. */
-        ds[i].due_ms = opt.boot_spread_s ? (int64_t)(rand_r(&seed) % (opt.boot_spread_s * 1000)) : 0;
+        ds[i].due_ms =
+            opt.boot_spread_s ? (int64_t)(rand_r(&seed) % (opt.boot_spread_s * 1000)) : 0;
         if (!ds[i].fetcher)
             return 3;
     }

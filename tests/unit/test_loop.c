@@ -14,17 +14,7 @@
 
 #include <cmocka.h>
 
-static int stub_width(void *ctx, int face, int px, const char *s, size_t len)
-{
-    (void)ctx, (void)face, (void)s;
-    return (int)len * px / 2;
-}
-
-static int stub_line_height(void *ctx, int face, int px)
-{
-    (void)ctx, (void)face;
-    return px * 5 / 4;
-}
+#include "stub_metrics.h"
 
 static const struct text_metrics metrics = {.width = stub_width, .line_height = stub_line_height};
 
