@@ -4,6 +4,7 @@
 #include "schedule.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,64 @@ struct app {
     uint64_t next_key;
     bool dirty;
     int64_t now_ms, wall;
+
+    /* Ids in the order the rotation last showed them, oldest first: browsing back goes to
+     * what was on screen before. */
+    char **history;
+    size_t n_history;
+
+    /* A person at the screen. */
+    struct app_input_options in;
+    struct gesture *gesture;
+    bool active; /* interacting: the slideshow waits, the controls show */
+    int64_t last_input_ms;
+    enum item_type filter; /* ITEM_TYPE_COUNT: all */
+    char **order;          /* what browsing steps through, frozen for the interaction */
+    size_t n_order;
+    int dx;            /* sideways offset of the slide on screen */
+    struct slide peek; /* its neighbour coming in while dragging or settling */
+    int peek_dir;      /* +1: the next one, at the right; -1: the previous one, at the left */
+    bool settling;     /* the slides glide to settle_to after a release or a key */
+    int settle_from, settle_to, settle_dir;
+    int64_t settle_start, settle_ms;
+    struct draw_list *detail; /* the detail view of detail_id, or NULL */
+    char *detail_id;
+    uint64_t detail_key;
+    struct detail_geom geom;
+    int scroll;
+    struct draw_list *controls;
+    uint64_t controls_key;
+    struct control_hit hits[16];
+    size_t n_hits;
 };
+
+static void free_ids(char ***ids, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*ids)[i]);
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+}
+
+/* Moves id to the end of the history (the most recently shown). */
+static void record_shown(struct app *a, const char *id)
+{
+    size_t i = 0;
+    while (i < a->n_history && strcmp(a->history[i], id) != 0)
+        i++;
+    char *keep = i < a->n_history ? a->history[i] : NULL;
+    if (keep) {
+        memmove(&a->history[i], &a->history[i + 1], (a->n_history - i - 1) * sizeof *a->history);
+        a->n_history--;
+    } else if (a->n_history == 256) { /* a bounded memory: the oldest goes */
+        free(a->history[0]);
+        memmove(&a->history[0], &a->history[1], (a->n_history - 1) * sizeof *a->history);
+        a->n_history--;
+    }
+    a->history = xrealloc(a->history, (a->n_history + 1) * sizeof *a->history);
+    a->history[a->n_history++] = keep ? keep : xstrdup(id);
+}
 
 static void slide_clear(struct slide *s)
 {
@@ -95,6 +153,7 @@ struct app *app_create(const struct app_options *o, const struct layout *l,
     a->o.title = NULL;
     a->next_key = 1;
     a->need_advance = true;
+    a->filter = ITEM_TYPE_COUNT;
     return a;
 }
 
@@ -104,7 +163,14 @@ void app_destroy(struct app *a)
         return;
     slide_clear(&a->cur);
     slide_clear(&a->prev);
+    slide_clear(&a->peek);
     draw_list_destroy(a->header);
+    draw_list_destroy(a->detail);
+    draw_list_destroy(a->controls);
+    free(a->detail_id);
+    free_ids(&a->history, &a->n_history);
+    free_ids(&a->order, &a->n_order);
+    gesture_destroy(a->gesture);
     schedule_destroy(a->sched);
     feed_destroy(a->feed);
     free(a->status_title);
@@ -148,14 +214,471 @@ static void show(struct app *a, struct slide next, bool fade)
     }
     a->cur = next;
     a->phase_start_ms = a->now_ms;
+    log_debug("on screen: %s", next.item_id ? next.item_id : "the status slide");
+    if (next.item_id && !a->active)
+        record_shown(a, next.item_id);
     const struct item *it = next.item_id ? feed_find(a->feed, next.item_id) : NULL;
     a->dwell_ms = it ? schedule_dwell(a->sched, it) : a->o.slide_ms;
     a->dirty = true;
 }
 
+/* ---- browsing ---- */
+
+static int64_t item_date(const struct item *it)
+{
+    if (it->type == ITEM_INTRODUCTION && it->person.start_date != TIME_NONE)
+        return it->person.start_date;
+    return it->published_at;
+}
+
+static int newest_first(const void *x, const void *y)
+{
+    const struct item *a = *(const struct item *const *)x, *b = *(const struct item *const *)y;
+    int64_t da = item_date(a), db = item_date(b);
+    return da < db ? 1 : da > db ? -1 : strcmp(a->id, b->id);
+}
+
+/* The order browsing steps through: everything on this screen in the order the rotation
+ * last showed it (so "back" is what was just on screen), then what it has not shown yet; with
+ * a filter, that type's items, newest first. */
+static void build_order(struct app *a)
+{
+    free_ids(&a->order, &a->n_order);
+    if (!a->feed)
+        return;
+    size_t n = a->feed->n_items, k = 0;
+    const struct item **list = xcalloc(n ? n : 1, sizeof *list);
+    if (a->filter == ITEM_TYPE_COUNT) {
+        for (size_t i = 0; i < a->n_history; i++) {
+            const struct item *it = feed_find(a->feed, a->history[i]);
+            if (it && schedule_eligible(a->sched, it, a->wall))
+                list[k++] = it;
+        }
+        size_t shown = k;
+        for (size_t i = 0; i < n; i++) {
+            const struct item *it = &a->feed->items[i];
+            bool seen = false;
+            for (size_t j = 0; j < shown && !seen; j++)
+                seen = list[j] == it;
+            if (!seen && schedule_eligible(a->sched, it, a->wall))
+                list[k++] = it;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            const struct item *it = &a->feed->items[i];
+            if (it->type == a->filter && schedule_eligible(a->sched, it, a->wall))
+                list[k++] = it;
+        }
+        qsort(list, k, sizeof *list, newest_first);
+    }
+    a->order = xcalloc(k ? k : 1, sizeof *a->order);
+    for (size_t i = 0; i < k; i++)
+        a->order[i] = xstrdup(list[i]->id);
+    a->n_order = k;
+    free(list);
+}
+
+/* Item types that have something to show now (bit per type). */
+static unsigned types_present(const struct app *a)
+{
+    unsigned t = 0;
+    for (size_t i = 0; a->feed && i < a->feed->n_items; i++)
+        if (schedule_eligible(a->sched, &a->feed->items[i], a->wall))
+            t |= 1u << a->feed->items[i].type;
+    return t;
+}
+
+/* The item dir steps (+1 next, -1 previous) from the one on screen, or NULL when there is no
+ * other. */
+static const struct item *neighbour(const struct app *a, int dir)
+{
+    if (a->n_order == 0)
+        return NULL;
+    size_t at = a->n_order;
+    for (size_t i = 0; a->cur.item_id && i < a->n_order; i++)
+        if (strcmp(a->order[i], a->cur.item_id) == 0)
+            at = i;
+    size_t to;
+    if (at == a->n_order) /* not in the order (another type): its first or last */
+        to = dir > 0 ? 0 : a->n_order - 1;
+    else
+        to = (at + a->n_order + (dir > 0 ? 1 : a->n_order - 1)) % a->n_order;
+    if (at != a->n_order && to == at)
+        return NULL;
+    return feed_find(a->feed, a->order[to]);
+}
+
+static void controls_refresh(struct app *a)
+{
+    draw_list_destroy(a->controls);
+    a->controls = NULL;
+    a->n_hits = 0;
+    a->dirty = true;
+    if (!a->active || !a->in.controls || a->n_order + (a->cur.item_id != NULL) == 0)
+        return;
+    struct layout_env e = env_of(a);
+    struct controls_state st = {
+        .target_px = a->in.target_px,
+        .types = types_present(a),
+        .filter = (int)a->filter,
+        .detail = a->detail != NULL,
+        .card = a->geom.card,
+        .can_browse = a->n_order > 1,
+    };
+    a->controls = layout_controls(&e, &st, a->hits, ARRAY_LEN(a->hits), &a->n_hits);
+    a->controls_key = a->next_key++;
+}
+
+static void close_detail(struct app *a)
+{
+    if (!a->detail)
+        return;
+    log_debug("detail view closed");
+    draw_list_destroy(a->detail);
+    a->detail = NULL;
+    free(a->detail_id);
+    a->detail_id = NULL;
+    controls_refresh(a);
+}
+
+/* The detail view's content is bounded: textures have a largest size (4096 is safe on a
+ * Raspberry Pi's GPU) and nobody reads more than a few screens on a wall. */
+static int detail_max_h(const struct app *a)
+{
+    return a->h * 3 < 4096 ? a->h * 3 : 4096;
+}
+
+static void clamp_scroll(struct app *a)
+{
+    int most = a->geom.content_h - a->geom.view.h;
+    if (a->scroll > most)
+        a->scroll = most;
+    if (a->scroll < 0)
+        a->scroll = 0;
+}
+
+static void open_detail(struct app *a, const struct item *it)
+{
+    draw_list_destroy(a->detail);
+    free(a->detail_id);
+    struct layout_env e = env_of(a);
+    a->detail = layout_detail(&e, it, detail_max_h(a), &a->geom);
+    a->detail_id = xstrdup(it->id);
+    a->detail_key = a->next_key++;
+    log_debug("detail view of %s", it->id);
+    a->scroll = 0;
+    controls_refresh(a);
+}
+
+static void drop_peek(struct app *a)
+{
+    slide_clear(&a->peek);
+    a->peek_dir = 0;
+}
+
+/* The neighbour in direction dir, laid out and ready to slide in; false when there is none. */
+static bool ensure_peek(struct app *a, int dir)
+{
+    if (a->peek.dl && a->peek_dir == dir)
+        return true;
+    drop_peek(a);
+    const struct item *it = neighbour(a, dir);
+    if (!it)
+        return false;
+    a->peek = make_slide(a, it);
+    a->peek_dir = dir;
+    return true;
+}
+
+/* A running crossfade ends at once: a person's gesture acts on the slide that is coming. */
+static void end_fade(struct app *a)
+{
+    if (a->state != STATE_FADE)
+        return;
+    slide_clear(&a->prev);
+    a->state = STATE_SHOW;
+    a->dirty = true;
+}
+
+/* Completes the glide at once: the neighbour is on screen (or the slide is back at rest). */
+static void finish_settle(struct app *a)
+{
+    if (!a->settling)
+        return;
+    a->settling = false;
+    if (a->settle_dir != 0 && a->peek.dl) {
+        slide_clear(&a->cur);
+        a->cur = a->peek;
+        log_debug("on screen: %s (browsed)", a->cur.item_id);
+        a->peek = (struct slide){0};
+        a->phase_start_ms = a->now_ms;
+        const struct item *it = app_current_item(a);
+        a->dwell_ms = it ? schedule_dwell(a->sched, it) : a->o.slide_ms;
+    }
+    drop_peek(a);
+    a->dx = 0;
+    a->dirty = true;
+}
+
+/* Glides from the present offset to the neighbour in dir (0: back to rest). */
+static void settle(struct app *a, int dir)
+{
+    if (dir != 0 && !ensure_peek(a, dir))
+        dir = 0;
+    a->settling = true;
+    a->settle_dir = dir;
+    a->settle_from = a->dx;
+    a->settle_to = dir > 0 ? -a->w : dir < 0 ? a->w : 0;
+    a->settle_start = a->now_ms;
+    int dist = abs(a->settle_to - a->settle_from);
+    a->settle_ms = a->w > 0 ? 300 * (int64_t)dist / a->w : 0;
+    if (a->settle_ms < 120)
+        a->settle_ms = 120;
+    a->dirty = true;
+}
+
+static void begin_interaction(struct app *a, int64_t now)
+{
+    a->last_input_ms = now;
+    end_fade(a);
+    if (a->active)
+        return;
+    a->active = true;
+    a->filter = ITEM_TYPE_COUNT;
+    build_order(a);
+    controls_refresh(a);
+    log_info("someone is using the screen: the slideshow waits");
+}
+
+/* Back to the wall display: all types, no detail, no controls; the slide on screen gets a
+ * full turn before the rotation goes on. */
+static void end_interaction(struct app *a)
+{
+    if (!a->active)
+        return;
+    gesture_reset(a->gesture);
+    finish_settle(a);
+    drop_peek(a);
+    a->dx = 0;
+    a->active = false;
+    a->filter = ITEM_TYPE_COUNT;
+    free_ids(&a->order, &a->n_order);
+    close_detail(a);
+    controls_refresh(a);
+    a->phase_start_ms = a->now_ms;
+    a->dirty = true;
+    log_info("back to the slideshow");
+}
+
+/* Shows the neighbour in dir with the sliding motion (keys and the arrow buttons). */
+static void step(struct app *a, int dir)
+{
+    finish_settle(a);
+    close_detail(a);
+    a->dx = 0;
+    if (ensure_peek(a, dir))
+        settle(a, dir);
+}
+
+static void set_filter(struct app *a, enum item_type t)
+{
+    finish_settle(a);
+    drop_peek(a);
+    a->filter = t;
+    log_debug("filter: %s", t == ITEM_TYPE_COUNT ? "all" : item_type_name(t));
+    build_order(a);
+    const struct item *cur = app_current_item(a);
+    if (t != ITEM_TYPE_COUNT && (!cur || cur->type != t) && a->n_order > 0) {
+        const struct item *first = feed_find(a->feed, a->order[0]);
+        if (first)
+            show(a, make_slide(a, first), true);
+    }
+    controls_refresh(a);
+}
+
+static void tap(struct app *a, int x, int y)
+{
+    finish_settle(a);
+    for (size_t i = 0; i < a->n_hits; i++) {
+        struct rect r = a->hits[i].r;
+        if (x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
+            continue;
+        switch (a->hits[i].id) {
+        case CONTROL_FILTER:
+            set_filter(a, (enum item_type)a->hits[i].arg);
+            return;
+        case CONTROL_PREV:
+            step(a, -1);
+            return;
+        case CONTROL_NEXT:
+            step(a, 1);
+            return;
+        case CONTROL_CLOSE:
+            close_detail(a);
+            return;
+        case CONTROL_RESUME:
+            end_interaction(a);
+            return;
+        case CONTROL_ID_COUNT:
+            break;
+        }
+    }
+    if (a->detail) {
+        struct rect c = a->geom.card;
+        if (x < c.x || y < c.y || x >= c.x + c.w || y >= c.y + c.h)
+            close_detail(a);
+        return;
+    }
+    struct layout_env e = env_of(a);
+    struct rect hr = layout_header_rect(&e);
+    const struct item *it = app_current_item(a);
+    if (it && y >= hr.y + hr.h)
+        open_detail(a, it);
+}
+
+void app_set_input(struct app *a, const struct app_input_options *o)
+{
+    a->in = *o;
+    a->in.gesture.commit_px = a->w / 2 > 1 ? a->w / 2 : 1;
+    if (!a->gesture)
+        a->gesture = gesture_create(&a->in.gesture);
+    gesture_configure(a->gesture, &a->in.gesture);
+    if (!o->enabled)
+        end_interaction(a);
+    else
+        controls_refresh(a);
+}
+
+void app_pointer(struct app *a, enum app_pointer action, int64_t id, int x, int y, int64_t now_ms)
+{
+    if (!a->in.enabled || !a->gesture)
+        return;
+    a->now_ms = now_ms;
+    struct gesture_event g;
+    switch (action) {
+    case APP_POINTER_DOWN:
+        g = gesture_down(a->gesture, id, x, y, now_ms);
+        break;
+    case APP_POINTER_MOVE:
+        g = gesture_move(a->gesture, id, x, y, now_ms);
+        break;
+    case APP_POINTER_UP:
+        g = gesture_up(a->gesture, id, x, y, now_ms);
+        break;
+    default:
+        return;
+    }
+    if (g.kind == GESTURE_NONE)
+        return;
+    if (a->active && now_ms - a->last_input_ms > a->in.idle_ms)
+        end_interaction(a); /* the tick that would have ended it has not run yet */
+    begin_interaction(a, now_ms);
+    switch (g.kind) {
+    case GESTURE_PRESS:
+        finish_settle(a);
+        break;
+    case GESTURE_TAP:
+        tap(a, g.x, g.y);
+        break;
+    case GESTURE_DRAG_X:
+        if (a->detail || !a->cur.item_id)
+            break;
+        if (g.dx != 0 && ensure_peek(a, g.dx < 0 ? 1 : -1))
+            a->dx = g.dx;
+        else
+            a->dx = g.dx / 4; /* nothing there: the slide only gives a little */
+        a->dirty = true;
+        break;
+    case GESTURE_SWIPE:
+        if (!a->detail && a->cur.item_id)
+            settle(a, g.dir);
+        break;
+    case GESTURE_DRAG_Y:
+        if (a->detail) {
+            a->scroll -= g.dy;
+            clamp_scroll(a);
+            a->dirty = true;
+        }
+        break;
+    case GESTURE_END:
+    case GESTURE_NONE:
+    case GESTURE_KIND_COUNT:
+        break;
+    }
+}
+
+bool app_key(struct app *a, const char *key, int64_t now_ms)
+{
+    if (!a->in.enabled)
+        return false;
+    a->now_ms = now_ms;
+    bool escape = strcmp(key, "Escape") == 0;
+    if (escape && !a->active)
+        return false;
+    if (strcmp(key, "Space") == 0 && a->active) {
+        end_interaction(a);
+        return true;
+    }
+    static const char *const known[] = {"Left",  "Right", "Return", "Keypad Enter", "Escape",
+                                        "Space", "Up",    "Down",   "PageUp",       "PageDown"};
+    bool ours = false;
+    for (size_t i = 0; i < ARRAY_LEN(known) && !ours; i++)
+        ours = strcmp(key, known[i]) == 0;
+    if (!ours)
+        return false;
+    if (a->active && now_ms - a->last_input_ms > a->in.idle_ms)
+        end_interaction(a);
+    begin_interaction(a, now_ms);
+    const struct item *it = app_current_item(a);
+    if (strcmp(key, "Left") == 0) {
+        step(a, -1);
+    } else if (strcmp(key, "Right") == 0) {
+        step(a, 1);
+    } else if (strcmp(key, "Return") == 0 || strcmp(key, "Keypad Enter") == 0) {
+        finish_settle(a);
+        if (a->detail)
+            close_detail(a);
+        else if ((it = app_current_item(a)))
+            open_detail(a, it);
+    } else if (escape) {
+        if (a->detail)
+            close_detail(a);
+        else if (a->filter != ITEM_TYPE_COUNT)
+            set_filter(a, ITEM_TYPE_COUNT);
+        else
+            end_interaction(a);
+    } else if (a->detail) { /* Up, Down, PageUp, PageDown */
+        int by = key[0] == 'P' ? a->geom.view.h * 9 / 10 : a->geom.view.h / 4;
+        a->scroll += strstr(key, "Up") ? -by : by;
+        clamp_scroll(a);
+        a->dirty = true;
+    }
+    return true;
+}
+
+bool app_interacting(const struct app *a)
+{
+    return a->active;
+}
+
+bool app_detail_open(const struct app *a)
+{
+    return a->detail != NULL;
+}
+
+enum item_type app_filter(const struct app *a)
+{
+    return a->filter;
+}
+
 static void advance(struct app *a, bool fade)
 {
-    const struct item *it = a->feed ? schedule_advance(a->sched, a->wall) : NULL;
+    /* While someone browses, a slide that must go makes way for its neighbour. */
+    const struct item *it = !a->feed    ? NULL
+                            : a->active ? neighbour(a, 1)
+                                        : schedule_advance(a->sched, a->wall);
+    if (a->active && !it && a->n_order > 0)
+        it = feed_find(a->feed, a->order[0]);
     const char *was = a->cur.item_id;
     bool asked = a->need_advance;
     a->need_advance = false;
@@ -180,6 +703,41 @@ static bool same_str(const char *x, const char *y)
     return x && y ? strcmp(x, y) == 0 : x == y;
 }
 
+/* New content while someone browses: what is gone leaves the screen (the neighbour coming
+ * in, the detail view), and what is new can be browsed to. */
+static void update_interaction(struct app *a)
+{
+    const struct item *peek = a->peek.item_id ? feed_find(a->feed, a->peek.item_id) : NULL;
+    if (a->peek.dl && (!peek || !schedule_eligible(a->sched, peek, a->wall))) {
+        if (a->settling && a->settle_dir != 0)
+            a->settling = false;
+        drop_peek(a);
+        a->dx = 0;
+        a->dirty = true;
+    } else if (peek) {
+        struct slide s = make_slide(a, peek);
+        slide_clear(&a->peek);
+        a->peek = s;
+    }
+    if (a->detail) {
+        const struct item *it = feed_find(a->feed, a->detail_id);
+        if (it && schedule_eligible(a->sched, it, a->wall)) {
+            int scroll = a->scroll;
+            open_detail(a, it);
+            a->scroll = scroll;
+            clamp_scroll(a);
+        } else {
+            close_detail(a);
+        }
+    }
+    if (!a->active)
+        return;
+    if (a->filter != ITEM_TYPE_COUNT && !(types_present(a) & (1u << a->filter)))
+        a->filter = ITEM_TYPE_COUNT;
+    build_order(a);
+    controls_refresh(a);
+}
+
 void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, const char *url),
                   void *ctx)
 {
@@ -194,9 +752,9 @@ void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, co
     a->feed = f;
     a->has_image = has_image;
     a->image_ctx = ctx;
-    const struct item *cur = schedule_current(a->sched);
-    if (cur && a->cur.item_id && strcmp(cur->id, a->cur.item_id) == 0 &&
-        schedule_eligible(a->sched, cur, a->wall)) {
+    /* (the slide on screen may be one a person browsed to, not the schedule's) */
+    const struct item *cur = a->cur.item_id ? feed_find(f, a->cur.item_id) : NULL;
+    if (cur && schedule_eligible(a->sched, cur, a->wall)) {
         /* Same item, maybe new words or a newly decoded photo: redraw in place. */
         struct slide s = make_slide(a, cur);
         int64_t start = a->phase_start_ms;
@@ -217,6 +775,7 @@ void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, co
         a->phase_start_ms = a->now_ms;
         a->dirty = true;
     }
+    update_interaction(a);
 }
 
 void app_set_status(struct app *a, const char *title, const char *message)
@@ -249,6 +808,12 @@ void app_resize(struct app *a, int w, int h)
         return;
     a->w = w;
     a->h = h;
+    a->settling = false;
+    drop_peek(a);
+    a->dx = 0;
+    a->in.gesture.commit_px = w / 2 > 1 ? w / 2 : 1;
+    if (a->gesture)
+        gesture_configure(a->gesture, &a->in.gesture);
     draw_list_destroy(a->header);
     a->header = NULL;
     slide_clear(&a->prev);
@@ -261,6 +826,7 @@ void app_resize(struct app *a, int w, int h)
         a->phase_start_ms = start;
         a->state = STATE_SHOW;
     }
+    update_interaction(a);
     a->dirty = true;
 }
 
@@ -310,6 +876,19 @@ int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *l
         a->need_advance = true;
         a->cut = true;
     }
+    if (a->active && now_ms - a->last_input_ms > a->in.idle_ms)
+        end_interaction(a);
+    if (a->settling) {
+        float t = a->settle_ms > 0 ? (float)(now_ms - a->settle_start) / (float)a->settle_ms : 1;
+        t = t < 0 ? 0 : t;
+        if (t >= 1) {
+            finish_settle(a);
+        } else {
+            float ease = 1 - (1 - t) * (1 - t) * (1 - t); /* fast start, soft landing */
+            a->dx = a->settle_from + (int)lroundf((float)(a->settle_to - a->settle_from) * ease);
+            a->dirty = true;
+        }
+    }
     if (a->need_advance || !a->cur.dl) {
         advance(a, true);
     } else if (a->state == STATE_FADE) {
@@ -319,15 +898,19 @@ int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *l
             a->phase_start_ms = now_ms;
         }
         a->dirty = true;
-    } else if (now_ms - a->phase_start_ms >= a->dwell_ms) {
+    } else if (!a->active && now_ms - a->phase_start_ms >= a->dwell_ms) {
         advance(a, true);
     }
 
     int64_t next;
-    if (a->state == STATE_FADE)
+    if (a->state == STATE_FADE || a->settling)
         next = now_ms + 1000 / a->o.max_fps;
+    else if (a->active) /* the slideshow waits; the idle time ends the interaction */
+        next = a->last_input_ms + a->in.idle_ms + 1;
     else
         next = a->phase_start_ms + a->dwell_ms;
+    if (a->active && a->last_input_ms + a->in.idle_ms + 1 < next)
+        next = a->last_input_ms + a->in.idle_ms + 1;
     /* The clock changes at the top of the next minute. */
     if (local) {
         int64_t to_minute = now_ms + (60 - local->tm_sec) * 1000;
@@ -361,6 +944,16 @@ bool app_frame(struct app *a, struct app_frame *out)
         .to = a->cur.dl,
         .to_key = a->cur.key,
         .t = t,
+        .to_dx = a->dx,
+        .peek = a->peek.dl,
+        .peek_key = a->peek.key,
+        .peek_dx = a->dx + (a->peek_dir > 0 ? a->w : -a->w),
+        .detail = a->detail,
+        .detail_key = a->detail_key,
+        .geom = a->geom,
+        .detail_scroll = a->scroll,
+        .controls = a->controls,
+        .controls_key = a->controls_key,
     };
     bool dirty = a->dirty;
     a->dirty = false;

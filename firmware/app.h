@@ -4,6 +4,7 @@
 #ifndef PRIKBORD_APP_H
 #define PRIKBORD_APP_H
 
+#include "gesture.h"
 #include "layout.h"
 #include "model.h"
 #include "schedule.h"
@@ -62,6 +63,22 @@ struct app_frame {
     const struct draw_list *from, *to; /* from is NULL outside a transition */
     uint64_t from_key, to_key;
     float t;
+    /* A slide following a finger: to is drawn dx pixels to the side, and its neighbour
+     * (NULL: none) at peek_dx. */
+    int to_dx;
+    const struct draw_list *peek;
+    uint64_t peek_key;
+    int peek_dx;
+    /* The detail view (NULL: closed) over the dimmed slide: its content (detail_h pixels
+     * tall, in content coordinates) is drawn in geom.view, scrolled up by detail_scroll, on
+     * a card of the list's clear colour. */
+    const struct draw_list *detail;
+    uint64_t detail_key;
+    struct detail_geom geom;
+    int detail_scroll;
+    /* The controls over everything but the header (NULL: hidden); transparent background. */
+    const struct draw_list *controls;
+    uint64_t controls_key;
 };
 
 /* Fills *out and returns true when the screen changed since the previous call. The draw
@@ -74,6 +91,36 @@ const struct item *app_current_item(const struct app *a);
 /* Headless: moves to the next slide of the rotation with its transition already finished.
  * Returns the item now on screen (NULL: a status slide). */
 const struct item *app_show_next(struct app *a, int64_t now_ms, int64_t wall);
+
+/* ---- a person at the screen: touch, mouse and keyboard ---- */
+
+struct app_input_options {
+    bool enabled;    /* false: input is ignored (a wall without touch, kept clean) */
+    bool controls;   /* the filter row, buttons and pause sign appear on input */
+    int64_t idle_ms; /* after this long without input the screen returns to cycling */
+    int target_px;   /* the smallest control a finger hits reliably (about 9 mm) */
+    struct gesture_config gesture;
+};
+
+/* Sets how input is handled (copied). Until called, input is ignored. */
+void app_set_input(struct app *a, const struct app_input_options *o);
+
+enum app_pointer { APP_POINTER_DOWN, APP_POINTER_MOVE, APP_POINTER_UP, APP_POINTER_COUNT };
+
+/* A contact (GESTURE_MOUSE or a finger id) at (x, y) in slide coordinates at monotonic time
+ * now_ms: swipes browse, a tap opens the detail view or works a control. */
+void app_pointer(struct app *a, enum app_pointer action, int64_t id, int x, int y, int64_t now_ms);
+
+/* A key by its SDL name: Left/Right browse, Return opens or closes the detail view, Escape
+ * goes back (detail, then filter, then cycling), Space pauses or resumes, Up/Down scroll.
+ * Returns false for a key that means nothing here (so the caller may treat Escape as quit). */
+bool app_key(struct app *a, const char *key, int64_t now_ms);
+
+/* Whether someone is interacting (the slideshow waits), and what they see. */
+bool app_interacting(const struct app *a);
+bool app_detail_open(const struct app *a);
+/* The type browsing is limited to, or ITEM_TYPE_COUNT for all. */
+enum item_type app_filter(const struct app *a);
 
 /* Number of items the rotation shows at wall time wall. */
 size_t app_count_shown(const struct app *a, int64_t wall);

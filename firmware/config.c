@@ -26,6 +26,7 @@ enum section {
     SEC_HOURS,
     SEC_CACHE,
     SEC_LOG,
+    SEC_INPUT,
     SEC_YAMMER,
     SEC_HUMHUB,
     SEC_DISCOURSE,
@@ -35,7 +36,8 @@ enum section {
 static const char *const section_names[] = {
     [SEC_FEED] = "feed",          [SEC_DISPLAY] = "display", [SEC_CONTENT] = "content",
     [SEC_HOURS] = "office_hours", [SEC_CACHE] = "cache",     [SEC_LOG] = "log",
-    [SEC_YAMMER] = "yammer",      [SEC_HUMHUB] = "humhub",   [SEC_DISCOURSE] = "discourse",
+    [SEC_INPUT] = "input",        [SEC_YAMMER] = "yammer",   [SEC_HUMHUB] = "humhub",
+    [SEC_DISCOURSE] = "discourse",
 };
 static_assert(ARRAY_LEN(section_names) == SEC_COUNT, "one name per section");
 
@@ -211,6 +213,19 @@ static const struct option options[] = {
 
     ENUM_INDEX(SEC_LOG, "level", log_level, "info", log_level_names,
                "Least important kind of message that is logged."),
+
+    BOOL(SEC_INPUT, "enabled", input_enabled, "true",
+         "React to touch, mouse and keys: browse, read a whole post, filter by type."),
+    BOOL(SEC_INPUT, "controls", input_controls, "true",
+         "Show the filter row and buttons after a touch; false keeps only gestures and keys."),
+    INT(SEC_INPUT, "idle_seconds", input_idle_s, "45", 2, 3600,
+        "Seconds without input after which the screen returns to the slideshow."),
+    INT(SEC_INPUT, "target_mm", input_target_mm, "9", 5, 40,
+        "Smallest size of a control in millimetres (a fingertip is about 9)."),
+    INT(SEC_INPUT, "screen_width_mm", screen_width_mm, "0", 0, 10000,
+        "Width of the picture in millimetres, to size the controls; 0: what the display says."),
+    BOOL(SEC_INPUT, "quit_key", input_quit_key, "false",
+         "Escape or Q quits a fullscreen kiosk; a window given with --window always may."),
 
     STRING(SEC_YAMMER, "base_url", yammer_base_url, "https://www.yammer.com/api/v1",
            "Viva Engage (Yammer) REST API address; empty: feed.url."),

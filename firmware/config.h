@@ -60,6 +60,14 @@ struct config {
     /* [log] */
     int log_level; /* an enum log_level from log.h */
 
+    /* [input]: a touchscreen, a mouse or a keyboard at the screen */
+    bool input_enabled;
+    bool input_controls; /* the filter row and buttons appear after input */
+    int input_idle_s;    /* back to the slideshow after this long without input */
+    int input_target_mm; /* smallest control */
+    int screen_width_mm; /* 0: ask the display */
+    bool input_quit_key; /* Escape/Q quits a fullscreen kiosk */
+
     /* [yammer], [humhub], [discourse]: a platform as the source (docs/sources.md). Lists are
      * comma-separated; the source module checks them. */
     char *yammer_base_url;

@@ -34,6 +34,12 @@ static const char *const strings[LANG_COUNT][STR_COUNT] = {
             [STR_CTA_SHOUTOUT] = "Bedank mee",
             [STR_CTA_HELP_ASK] = "Ik kan helpen",
             [STR_CTA_HELP_OFFER] = "Vraag het",
+            [STR_FILTER_ALL] = "Alles",
+            [STR_FILTER_POST] = "Uitgelicht",
+            [STR_FILTER_INTRODUCTION] = "Nieuwe collega's",
+            [STR_FILTER_SHOUTOUT] = "Shout-outs",
+            [STR_FILTER_HELP_REQUEST] = "Hulp gezocht",
+            [STR_PAUSED] = "Gepauzeerd",
         },
     [LANG_EN] =
         {
@@ -63,6 +69,12 @@ static const char *const strings[LANG_COUNT][STR_COUNT] = {
             [STR_CTA_SHOUTOUT] = "Add your thanks",
             [STR_CTA_HELP_ASK] = "I can help",
             [STR_CTA_HELP_OFFER] = "Ask for help",
+            [STR_FILTER_ALL] = "All",
+            [STR_FILTER_POST] = "Highlights",
+            [STR_FILTER_INTRODUCTION] = "New colleagues",
+            [STR_FILTER_SHOUTOUT] = "Shout-outs",
+            [STR_FILTER_HELP_REQUEST] = "Help wanted",
+            [STR_PAUSED] = "Paused",
         },
 };
 

@@ -33,6 +33,12 @@ enum str_id {
     STR_CTA_SHOUTOUT,
     STR_CTA_HELP_ASK,
     STR_CTA_HELP_OFFER,
+    STR_FILTER_ALL, /* the filter row of a touchscreen */
+    STR_FILTER_POST,
+    STR_FILTER_INTRODUCTION,
+    STR_FILTER_SHOUTOUT,
+    STR_FILTER_HELP_REQUEST,
+    STR_PAUSED, /* the sign that the slideshow waits while someone browses */
     STR_COUNT
 };
 

@@ -1,7 +1,9 @@
 #include "layout.h"
 #include "util.h"
 
+#include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,7 +393,8 @@ static void place_recipients(struct placer *p, const struct item *it)
         return;
     struct rect box = to_px(p->e, r->rect);
     int s = box.h, step = s + s / 5;
-    size_t fit = box.w >= s ? (size_t)((box.w - s) / step + 1) : 0;
+    /* A box under a pixel tall (a tiny window) holds no avatar, and step would be 0. */
+    size_t fit = s > 0 && box.w >= s ? (size_t)((box.w - s) / step + 1) : 0;
     size_t from = p->d->n;
     for (size_t i = 0; i < it->n_to && i < fit; i++) {
         struct rect a = {box.x + (int)i * step, box.y, s, s};
@@ -550,5 +553,430 @@ struct draw_list *layout_header_note(const struct layout_env *e, const char *com
         t->color = col(e, COL_HEADER_TEXT);
         t->align = ALIGN_LEFT;
     }
+    return d;
+}
+
+/* ---- the detail view ---- */
+
+/* Text sizes of the detail view, from the screen's short side: read at arm's length, so
+ * smaller than a slide's but never below what a small panel shows comfortably. */
+struct detail_sizes {
+    int title, name, body, meta, label, gap;
+};
+
+static struct detail_sizes detail_sizes(const struct layout_env *e)
+{
+    int u = e->w < e->h ? e->w : e->h;
+    struct detail_sizes s = {
+        .title = (int)(0.056 * u),
+        .name = (int)(0.046 * u),
+        .body = (int)(0.036 * u),
+        .meta = (int)(0.031 * u),
+        .label = (int)(0.030 * u),
+        .gap = (int)(0.025 * u),
+    };
+    if (s.body < 16)
+        s.body = 16;
+    if (s.meta < 14)
+        s.meta = 14;
+    if (s.label < 13)
+        s.label = 13;
+    if (s.name < s.body + 2)
+        s.name = s.body + 2;
+    if (s.title < s.name)
+        s.title = s.name;
+    return s;
+}
+
+/* One column of the detail view, filled from the top. */
+struct column {
+    struct draw_list *d;
+    const struct layout_env *e;
+    int x, w, y, max_h;
+};
+
+/* Adds text at the column's current height at px (cut with an ellipsis at max_h) and moves
+ * down by it plus gap. */
+static void column_text(struct column *c, const char *text, enum face_id face, int px,
+                        enum color_role color, int gap)
+{
+    if (!text || !*text || c->y >= c->max_h)
+        return;
+    struct text_block *b = text_layout(c->e->metrics, face, text, c->w, c->max_h - c->y, 0, px, px);
+    if (b->n_lines == 0) {
+        text_block_destroy(b);
+        return;
+    }
+    struct draw_op *op = push(c->d, DRAW_TEXT, (struct rect){c->x, c->y, c->w, b->height});
+    op->text = b;
+    op->color = col(c->e, color);
+    op->align = b->n_lines > 0 && b->lines[0].rtl ? ALIGN_RIGHT : ALIGN_LEFT;
+    c->y += b->height + gap;
+}
+
+/* A person: a round picture with the name and role beside it. */
+static void column_person(struct column *c, const struct person *p, const struct detail_sizes *s,
+                          enum str_id name_str)
+{
+    if (!p || !p->name || c->y >= c->max_h)
+        return;
+    int side = s->name * 2;
+    if (side > c->w / 3)
+        side = c->w / 3;
+    add_avatar(c->d, c->e, p, NULL, (struct rect){c->x, c->y, side, side}, true);
+    struct column right = {c->d, c->e, c->x + side + s->gap, c->w - side - s->gap, c->y, c->max_h};
+    char *name = name_str != STR_COUNT ? tr_with(c->e->lang, name_str, p->name) : xstrdup(p->name);
+    char *role = role_line(p);
+    int lh = c->e->metrics->line_height(c->e->metrics->ctx, FACE_BOLD, s->name) +
+             (role ? c->e->metrics->line_height(c->e->metrics->ctx, FACE_REGULAR, s->meta) : 0);
+    if (lh < side)
+        right.y += (side - lh) / 2;
+    column_text(&right, name, FACE_BOLD, s->name, COL_TEXT, 0);
+    column_text(&right, role, FACE_REGULAR, s->meta, COL_MUTED, 0);
+    free(name);
+    free(role);
+    c->y = (right.y > c->y + side ? right.y : c->y + side) + s->gap;
+}
+
+static void column_label(struct column *c, const char *text, struct rgba fill,
+                         const struct detail_sizes *s)
+{
+    if (c->y >= c->max_h)
+        return;
+    int h = s->label * 2, pad = h / 2;
+    struct text_block *b =
+        text_layout(c->e->metrics, FACE_BOLD, text, c->w - 2 * pad, h, 1, s->label, s->label);
+    struct draw_op *bg = push(c->d, DRAW_RECT, (struct rect){c->x, c->y, b->width + 2 * pad, h});
+    bg->color = fill;
+    bg->radius = h / 2;
+    struct draw_op *op =
+        push(c->d, DRAW_TEXT,
+             (struct rect){c->x + pad, c->y + (h - b->height) / 2, b->width, b->height});
+    op->text = b;
+    op->color = col(c->e, COL_ON_ACCENT);
+    c->y += h + s->gap;
+}
+
+/* The QR code of the item's link, as wide as the column allows up to side, with the call to
+ * action under it. */
+static void column_qr(struct column *c, const struct item *it, int side,
+                      const struct detail_sizes *s)
+{
+    if (!it->url || c->y >= c->max_h)
+        return;
+    struct qr *q = qr_encode(it->url);
+    if (!q)
+        return;
+    if (side > c->w)
+        side = c->w;
+    int span = q->size + 2 * QR_QUIET_ZONE, m = side / span;
+    if (m < 2 || c->y + m * span > c->max_h) {
+        qr_destroy(q);
+        return;
+    }
+    struct draw_op *op = push(c->d, DRAW_QR, (struct rect){c->x, c->y, m * span, m * span});
+    op->qr = q;
+    op->color = (struct rgba){0, 0, 0, 255};
+    c->y += m * span + s->gap / 2;
+    static const enum str_id cta[] = {
+        [ITEM_POST] = STR_CTA_POST,
+        [ITEM_INTRODUCTION] = STR_CTA_INTRODUCTION,
+        [ITEM_SHOUTOUT] = STR_CTA_SHOUTOUT,
+        [ITEM_HELP_REQUEST] = STR_CTA_HELP_ASK,
+    };
+    enum str_id id = it->type == ITEM_HELP_REQUEST && it->kind == HELP_OFFER
+                         ? STR_CTA_HELP_OFFER
+                         : cta[(unsigned)it->type < ITEM_TYPE_COUNT ? it->type : ITEM_POST];
+    column_text(c, tr(c->e->lang, id), FACE_BOLD, s->meta, COL_ACCENT, s->gap);
+}
+
+static const enum str_id label_of[] = {
+    [ITEM_POST] = STR_LABEL_POST,
+    [ITEM_INTRODUCTION] = STR_LABEL_INTRODUCTION,
+    [ITEM_SHOUTOUT] = STR_LABEL_SHOUTOUT,
+    [ITEM_HELP_REQUEST] = STR_LABEL_HELP_ASK,
+};
+static_assert(ARRAY_LEN(label_of) == ITEM_TYPE_COUNT, "a label per type");
+
+/* The words of an item in the detail view's text column. */
+static void detail_words(struct column *c, const struct item *it, const struct detail_sizes *s)
+{
+    const struct layout *l = c->e->layout;
+    bool offer = it->type == ITEM_HELP_REQUEST && it->kind == HELP_OFFER;
+    column_label(c, tr(c->e->lang, offer ? STR_LABEL_HELP_OFFER : label_of[it->type]),
+                 l->type_colors[offer ? ITEM_INTRODUCTION : it->type], s);
+    switch (it->type) {
+    case ITEM_INTRODUCTION: {
+        column_text(c, it->person.name, FACE_BOLD, s->title, COL_TEXT, s->gap / 3);
+        char *role = role_line(&it->person);
+        column_text(c, role, FACE_REGULAR, s->meta, COL_MUTED, s->gap / 3);
+        free(role);
+        if (it->person.start_date != TIME_NONE) {
+            char day[40];
+            format_date_near(c->e->lang, it->person.start_date, c->e->now, day, sizeof day);
+            bool started = days_of_time(it->person.start_date) <= days_of_time(c->e->now);
+            char *meta = tr_with(c->e->lang, started ? STR_STARTED_ON : STR_STARTS_ON, day);
+            column_text(c, meta, FACE_REGULAR, s->meta, COL_MUTED, 0);
+            free(meta);
+        }
+        c->y += s->gap;
+        char *body = quoted(it->body);
+        column_text(c, body, FACE_REGULAR, s->body, COL_TEXT, s->gap);
+        free(body);
+        break;
+    }
+    case ITEM_SHOUTOUT: {
+        if (it->badge) {
+            char *badge = xasprintf("%s %s", badge_emoji(it->badge), it->badge);
+            column_text(c, badge, FACE_BOLD, s->meta, COL_ACCENT, s->gap / 2);
+            free(badge);
+        }
+        char *names = names_list(c->e->lang, it->to, it->n_to);
+        char *to = tr_with(c->e->lang, STR_TO, names);
+        column_text(c, to, FACE_BOLD, s->title, COL_TEXT, s->gap);
+        free(names);
+        free(to);
+        char *msg = quoted(it->message);
+        column_text(c, msg, FACE_REGULAR, s->body, COL_TEXT, s->gap);
+        free(msg);
+        /* Everyone thanked, each with their picture: nobody is left out for lack of room. */
+        for (size_t i = 0; i < it->n_to; i++)
+            column_person(c, &it->to[i], s, STR_COUNT);
+        c->y += s->gap;
+        column_person(c, &it->from, s, STR_FROM);
+        break;
+    }
+    case ITEM_POST:
+    case ITEM_HELP_REQUEST: {
+        column_person(c, &it->author, s, STR_COUNT);
+        column_text(c, it->title, FACE_BOLD, s->title, COL_TEXT, s->gap);
+        column_text(c, it->body, FACE_REGULAR, s->body, COL_TEXT, s->gap);
+        struct strbuf b = {0};
+        for (size_t i = 0; i < it->n_tags; i++)
+            strbuf_appendf(&b, "%s#%s", i ? "  " : "", it->tags[i]);
+        if (it->until != TIME_NONE) {
+            char day[40];
+            format_date_near(c->e->lang, it->until, c->e->now, day, sizeof day);
+            char *until = tr_with(c->e->lang, STR_UNTIL, day);
+            strbuf_appendf(&b, "%s%s", b.len ? "  \xC2\xB7  " : "", until);
+            free(until);
+        }
+        if (it->likes >= 0)
+            strbuf_appendf(&b, "%s\xF0\x9F\x91\x8D %d", b.len ? "     " : "", it->likes);
+        if (it->comments >= 0)
+            strbuf_appendf(&b, "%s\xF0\x9F\x92\xAC %d", b.len ? "     " : "", it->comments);
+        column_text(c, b.data, FACE_REGULAR, s->meta, COL_MUTED, s->gap);
+        strbuf_free(&b);
+        break;
+    }
+    case ITEM_TYPE_COUNT:
+        break;
+    }
+}
+
+struct draw_list *layout_detail(const struct layout_env *e, const struct item *it, int max_h,
+                                struct detail_geom *g)
+{
+    struct rect hr = layout_header_rect(e);
+    int top = hr.y + hr.h, u = e->w < e->h ? e->w : e->h;
+    int m = u / 40 > 6 ? u / 40 : 6, pad = u / 25 > 10 ? u / 25 : 10;
+    g->card = (struct rect){e->w / 20, top + m, e->w - e->w / 10, e->h - top - 2 * m};
+    g->view =
+        (struct rect){g->card.x + pad, g->card.y + pad, g->card.w - 2 * pad, g->card.h - 2 * pad};
+    if (max_h <= 0)
+        max_h = INT32_MAX / 2;
+    struct draw_list *d = xcalloc(1, sizeof *d);
+    d->clear = col(e, COL_SURFACE);
+    struct detail_sizes s = detail_sizes(e);
+    int W = g->view.w > 1 ? g->view.w : 1, vh = g->view.h > 1 ? g->view.h : 1;
+
+    bool picture = it->type == ITEM_INTRODUCTION || image_ready(e, it->image_url);
+    bool wide = W * 4 >= vh * 5; /* landscape: picture and code in a column at the left */
+    struct column text = {d, e, 0, W, 0, max_h};
+    struct column side = text;
+    int pic_w = wide ? W * 3 / 10 : (W < vh / 2 ? W : vh / 2);
+    if (wide && (picture || it->url)) {
+        side.w = pic_w;
+        text.x = pic_w + 2 * s.gap;
+        text.w = W - text.x;
+    }
+    if (picture) {
+        struct rect box = {side.x, side.y, pic_w,
+                           it->type == ITEM_INTRODUCTION ? pic_w : pic_w * 3 / 4};
+        if (it->type == ITEM_INTRODUCTION)
+            add_avatar(d, e, &it->person, it->image_url, box, false);
+        else {
+            struct draw_op *op = push(d, DRAW_IMAGE, box);
+            op->url = xstrdup(it->image_url);
+            op->radius = px_of(e, e->layout->corner_radius);
+        }
+        side.y += box.h + s.gap;
+        if (!wide)
+            text.y = side.y;
+    }
+    detail_words(&text, it, &s);
+    if (wide) {
+        column_qr(&side, it, pic_w / 2, &s);
+    } else {
+        text.y += s.gap;
+        column_qr(&text, it, W / 2 < vh / 3 ? W / 2 : vh / 3, &s);
+    }
+    int bottom = text.y > side.y ? text.y : side.y;
+    g->content_h = bottom > vh ? (bottom < max_h ? bottom : max_h) : vh;
+    return d;
+}
+
+/* ---- the controls ---- */
+
+static void add_hit(struct control_hit *hits, size_t max, size_t *n, struct rect r, int target,
+                    enum control_id id, int arg)
+{
+    if (*n >= max)
+        return;
+    /* At least a finger's size, centred on what is drawn. */
+    if (r.w < target) {
+        r.x -= (target - r.w) / 2;
+        r.w = target;
+    }
+    if (r.h < target) {
+        r.y -= (target - r.h) / 2;
+        r.h = target;
+    }
+    hits[(*n)++] = (struct control_hit){r, id, arg};
+}
+
+/* A round button of diameter t with a glyph in it. */
+static struct rect add_round_button(struct draw_list *d, const struct layout_env *e, int x, int y,
+                                    int t, const char *glyph)
+{
+    struct rect r = {x, y, t, t};
+    struct draw_op *bg = push(d, DRAW_RECT, r);
+    bg->color = col(e, COL_SURFACE);
+    bg->color.a = 235;
+    bg->radius = t / 2;
+    struct region reg = {.face = FACE_BOLD,
+                         .align = ALIGN_CENTER,
+                         .valign = VALIGN_MIDDLE,
+                         .max_lines = 1,
+                         .size = (float)(t * 3 / 5) / (float)e->h,
+                         .min_size = (float)(t / 3) / (float)e->h};
+    add_text_in(d, e, &reg, r, glyph, col(e, COL_TEXT));
+    return r;
+}
+
+static const enum str_id filter_names[] = {
+    [ITEM_POST] = STR_FILTER_POST,         [ITEM_INTRODUCTION] = STR_FILTER_INTRODUCTION,
+    [ITEM_SHOUTOUT] = STR_FILTER_SHOUTOUT, [ITEM_HELP_REQUEST] = STR_FILTER_HELP_REQUEST,
+    [ITEM_TYPE_COUNT] = STR_FILTER_ALL,
+};
+static_assert(ARRAY_LEN(filter_names) == ITEM_TYPE_COUNT + 1, "a filter name per type and all");
+
+/* The filter row: a chip per type that has items, after "All", centred along the bottom. */
+static void add_filter_row(struct draw_list *d, const struct layout_env *e,
+                           const struct controls_state *st, struct control_hit *hits, size_t max,
+                           size_t *n)
+{
+    int t = st->target_px, gap = t / 4, margin = t / 3;
+    int chips[ITEM_TYPE_COUNT + 1], n_chips = 0;
+    chips[n_chips++] = ITEM_TYPE_COUNT;
+    for (int k = 0; k < ITEM_TYPE_COUNT; k++)
+        if (st->types & (1u << k))
+            chips[n_chips++] = k;
+    /* The largest text size at which the row fits the width. */
+    int room = e->w - 2 * margin - (n_chips - 1) * gap, px = t * 2 / 5, min_px = t / 4;
+    bool fits = false;
+    for (; px >= min_px && !fits; px--) {
+        int total = 0;
+        for (int i = 0; i < n_chips; i++) {
+            const char *s = tr(e->lang, filter_names[chips[i]]);
+            total += e->metrics->width(e->metrics->ctx, FACE_BOLD, px, s, strlen(s)) + px * 2;
+        }
+        fits = total <= room;
+    }
+    px++;
+    /* Still too wide at the smallest size: each chip gets an equal share, cut with "…". */
+    int max_w = fits ? room : room / n_chips - px * 2;
+    struct text_block *blocks[ITEM_TYPE_COUNT + 1];
+    int total = (n_chips - 1) * gap;
+    for (int i = 0; i < n_chips; i++) {
+        blocks[i] = text_layout(e->metrics, FACE_BOLD, tr(e->lang, filter_names[chips[i]]),
+                                max_w > px ? max_w : px, t, 1, px, px);
+        total += blocks[i]->width + px * 2;
+    }
+    int y = e->h - margin - t;
+    struct draw_op *band = push(d, DRAW_RECT, (struct rect){0, y - margin, e->w, t + 2 * margin});
+    band->color = col(e, COL_BACKGROUND);
+    band->color.a = 225;
+    int x = (e->w - total) / 2;
+    for (int i = 0; i < n_chips; i++) {
+        bool on = chips[i] == st->filter;
+        struct rect r = {x, y, blocks[i]->width + px * 2, t};
+        struct draw_op *bg = push(d, DRAW_RECT, r);
+        bg->color = on ? col(e, COL_ACCENT) : col(e, COL_SURFACE);
+        bg->radius = t / 2;
+        struct draw_op *op = push(d, DRAW_TEXT,
+                                  (struct rect){x + px, y + (t - blocks[i]->height) / 2,
+                                                blocks[i]->width, blocks[i]->height});
+        op->text = blocks[i];
+        op->color = on ? col(e, COL_ON_ACCENT) : col(e, COL_TEXT);
+        add_hit(hits, max, n, r, t, CONTROL_FILTER, chips[i]);
+        x += r.w + gap;
+    }
+}
+
+/* The sign that the slideshow waits: a pause symbol and the word, under the header. A tap
+ * on it resumes the slideshow. */
+static void add_pause_sign(struct draw_list *d, const struct layout_env *e, int t,
+                           struct control_hit *hits, size_t max, size_t *n)
+{
+    struct rect hr = layout_header_rect(e);
+    int px = t * 2 / 5, pad = t / 3;
+    const char *word = tr(e->lang, STR_PAUSED);
+    struct text_block *b = text_layout(e->metrics, FACE_BOLD, word, e->w / 3, t, 1, px, px);
+    int bar = px / 4 > 2 ? px / 4 : 2, icon = bar * 3;
+    struct rect r = {0, hr.y + hr.h + t / 4, pad * 2 + icon + pad + b->width, t * 4 / 5};
+    r.x = e->w - r.w - t / 3;
+    struct draw_op *bg = push(d, DRAW_RECT, r);
+    bg->color = col(e, COL_HEADER_BACKGROUND);
+    bg->color.a = 230;
+    bg->radius = r.h / 2;
+    int ih = px;
+    for (int i = 0; i < 2; i++) {
+        struct draw_op *op = push(
+            d, DRAW_RECT, (struct rect){r.x + pad + i * 2 * bar, r.y + (r.h - ih) / 2, bar, ih});
+        op->color = col(e, COL_HEADER_TEXT);
+    }
+    struct draw_op *op = push(
+        d, DRAW_TEXT,
+        (struct rect){r.x + pad + icon + pad, r.y + (r.h - b->height) / 2, b->width, b->height});
+    op->text = b;
+    op->color = col(e, COL_HEADER_TEXT);
+    add_hit(hits, max, n, r, t, CONTROL_RESUME, 0);
+}
+
+struct draw_list *layout_controls(const struct layout_env *e, const struct controls_state *st,
+                                  struct control_hit *hits, size_t max_hits, size_t *n_hits)
+{
+    struct draw_list *d = xcalloc(1, sizeof *d);
+    d->clear = (struct rgba){0, 0, 0, 0};
+    *n_hits = 0;
+    int t = st->target_px > 8 ? st->target_px : 8;
+    if (st->detail) {
+        struct rect c = st->card;
+        struct rect r = add_round_button(d, e, c.x + c.w - t - t / 4, c.y + t / 4, t,
+                                         "\xC3\x97"); /* multiplication sign */
+        add_hit(hits, max_hits, n_hits, r, t, CONTROL_CLOSE, 0);
+        return d;
+    }
+    add_pause_sign(d, e, t, hits, max_hits, n_hits);
+    if (st->can_browse) {
+        struct rect hr = layout_header_rect(e);
+        int mid = hr.y + hr.h + (e->h - hr.y - hr.h - t) / 2 - t / 2, m = t / 4;
+        struct rect r = add_round_button(d, e, m, mid, t, "\xE2\x80\xB9"); /* single angle quote */
+        add_hit(hits, max_hits, n_hits, r, t, CONTROL_PREV, 0);
+        r = add_round_button(d, e, e->w - t - m, mid, t, "\xE2\x80\xBA");
+        add_hit(hits, max_hits, n_hits, r, t, CONTROL_NEXT, 0);
+    }
+    add_filter_row(d, e, st, hits, max_hits, n_hits);
     return d;
 }

@@ -180,6 +180,55 @@ struct draw_list *layout_header_note(const struct layout_env *env, const char *c
 /* The header band's rectangle in pixels. */
 struct rect layout_header_rect(const struct layout_env *env);
 
+/* ---- a person at the screen: the detail view and the controls ---- */
+
+/* Where the detail view sits: a card over the dimmed slide, and inside it a viewport through
+ * which the content (content_h pixels tall, laid out from the viewport's top-left corner)
+ * scrolls. */
+struct detail_geom {
+    struct rect card, view;
+    int content_h;
+};
+
+/* The whole of an item for the detail view: all its text, the larger photo, every recipient
+ * of a shout-out, and its QR code. Ops are in content coordinates (0,0 is the viewport's
+ * top-left corner); the caller owns the result. max_h bounds the content height (0: none);
+ * longer text is cut with an ellipsis. */
+struct draw_list *layout_detail(const struct layout_env *env, const struct item *it, int max_h,
+                                struct detail_geom *geom);
+
+/* What a tap on a control does. */
+enum control_id {
+    CONTROL_FILTER, /* arg: the item type, or ITEM_TYPE_COUNT for all */
+    CONTROL_PREV,
+    CONTROL_NEXT,
+    CONTROL_CLOSE,  /* closes the detail view */
+    CONTROL_RESUME, /* the pause sign: back to the slideshow */
+    CONTROL_ID_COUNT
+};
+
+struct control_hit {
+    struct rect r; /* at least target_px in each direction */
+    enum control_id id;
+    int arg;
+};
+
+struct controls_state {
+    int target_px;    /* the smallest a finger can hit reliably */
+    unsigned types;   /* bit per item type that has items: those get a filter */
+    int filter;       /* the chosen type, or ITEM_TYPE_COUNT for all */
+    bool detail;      /* the detail view is open (close control, no filter row) */
+    struct rect card; /* with detail: the card the close control sits on */
+    bool can_browse;  /* more than one item: the previous and next controls */
+};
+
+/* The controls over a slide while someone interacts: the filter row along the bottom, the
+ * previous and next buttons at the sides, the pause sign under the header, and the close
+ * control of the detail view. The list's clear colour is transparent; hits (at most
+ * max_hits) receive where each control reacts. Returns the list (caller owns). */
+struct draw_list *layout_controls(const struct layout_env *env, const struct controls_state *st,
+                                  struct control_hit *hits, size_t max_hits, size_t *n_hits);
+
 /* Colour for a placeholder avatar derived from the name: stable, and dark enough for white
  * initials (contrast >= 4.5:1). */
 struct rgba layout_name_color(const char *name);

@@ -34,6 +34,8 @@ struct loop_hooks {
     bool (*dark)(void *ctx, int64_t wall, const struct tm *local);
     /* Draws the black frame of a dark screen. */
     void (*draw_dark)(void *ctx);
+    /* Most frames a second while something moves (0: 60). */
+    int max_fps;
 };
 
 /* Runs until a quit event (or a quit key when key_quit). Returns the number of frames drawn. */

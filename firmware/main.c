@@ -778,8 +778,11 @@ static void draw_dark(void *ctx)
     SDL_RenderClear(r);
 }
 
-static int run_window(struct screen *s, bool key_quit)
+/* windowed: a window given with --window (or display.window), which Escape and Q close; a
+ * fullscreen kiosk only with input.quit_key. */
+static int run_window(struct screen *s, bool windowed)
 {
+    bool key_quit = windowed || s->cfg->input_quit_key;
     struct loop_hooks h = {.ctx = s,
                            .draw = draw_frame,
                            .news = news,
@@ -787,7 +790,8 @@ static int run_window(struct screen *s, bool key_quit)
                            .rotation = s->rotation,
                            .tick = tick,
                            .dark = office_dark,
-                           .draw_dark = draw_dark};
+                           .draw_dark = draw_dark,
+                           .max_fps = s->cfg->max_fps};
     hours_from_config(s->cfg, &s->hours);
     service_init();
     s->fleet = fleet_writer_start(s->set.status_dir, s->set.cache_dir);
@@ -798,6 +802,8 @@ static int run_window(struct screen *s, bool key_quit)
             break;
         reload(s);
         h.rotation = s->rotation;
+        h.max_fps = s->cfg->max_fps;
+        key_quit = windowed || s->cfg->input_quit_key;
         hours_from_config(s->cfg, &s->hours);
     }
     service_stopping();
@@ -1004,6 +1010,38 @@ out:
 
 /* The layout, fonts, renderer and app for the configuration, into s (whose platform is set).
  * False (logged) when the fonts cannot be loaded; s's pieces are then NULL or left to free. */
+/* How input is handled on a w x h (as laid out) screen. Controls are at least
+ * input.target_mm big where the display (or input.screen_width_mm) tells its size, and never
+ * smaller than a tenth of the short side where it does not (a 7-inch 800x480 panel then
+ * still gets 9 mm). */
+static struct app_input_options input_options(struct screen *s, const struct config *cfg, int w,
+                                              int h)
+{
+    int ow, oh;
+    platform_size(s->platform, &ow, &oh);
+    double px_mm = cfg->screen_width_mm > 0 ? (double)ow / cfg->screen_width_mm
+                                            : platform_px_per_mm(s->platform);
+    int short_side = w < h ? w : h;
+    int target = short_side / 10;
+    if (px_mm > 0) {
+        target = (int)(cfg->input_target_mm * px_mm + 0.5);
+        if (target < short_side * 8 / 100)
+            target = short_side * 8 / 100;
+    }
+    if (target > short_side / 5)
+        target = short_side / 5;
+    log_info("input %s; controls %d px (%.2f px/mm%s), back to the slideshow after %d s",
+             cfg->input_enabled ? "on" : "off", target, px_mm,
+             px_mm > 0 ? "" : ": the display does not say", cfg->input_idle_s);
+    return (struct app_input_options){
+        .enabled = cfg->input_enabled,
+        .controls = cfg->input_controls,
+        .idle_ms = (int64_t)cfg->input_idle_s * 1000,
+        .target_px = target,
+        .gesture = gesture_config_for(w, px_mm > 0 ? px_mm : short_side / 60.0),
+    };
+}
+
 static bool build_screen(struct screen *s, const struct config *cfg)
 {
     char err[300];
@@ -1035,6 +1073,8 @@ static bool build_screen(struct screen *s, const struct config *cfg)
         .rules = &rules,
     };
     s->app = app_create(&ao, s->layout, fonts_metrics(s->fonts), w, h);
+    struct app_input_options in = input_options(s, cfg, w, h);
+    app_set_input(s->app, &in);
     for (size_t i = 0; groups && groups[i]; i++)
         free(groups[i]);
     free(groups);
@@ -1148,7 +1188,9 @@ static const struct {
     {"cache.", NEED_WORKER},
     {"display.", NEED_REBUILD},
     {"content.", NEED_REBUILD},
-    {"office_hours.", NEED_NOTHING}, /* run_window applies them after every reload */
+    {"office_hours.", NEED_NOTHING},  /* run_window applies them after every reload */
+    {"input.quit_key", NEED_NOTHING}, /* so does it this one */
+    {"input.", NEED_REBUILD},
 };
 
 struct reload_plan {

@@ -20,12 +20,21 @@ enum platform_event_kind {
     PLATFORM_EVENT_WAKE,    /* platform_wake was called: the fetch worker has news */
     PLATFORM_EVENT_EXPOSED, /* the window needs redrawing */
     PLATFORM_EVENT_KEY,     /* a key; key holds its name ("Escape", "Q", ...) */
+    PLATFORM_EVENT_POINTER, /* a finger or the mouse button: pointer says what and where */
     PLATFORM_EVENT_COUNT
 };
+
+enum platform_pointer_action { POINTER_DOWN, POINTER_MOVE, POINTER_UP, POINTER_ACTION_COUNT };
 
 struct platform_event {
     enum platform_event_kind kind;
     char key[32];
+    struct {
+        enum platform_pointer_action action;
+        int64_t id;   /* a finger's id, or -1 (GESTURE_MOUSE) for the mouse */
+        int x, y;     /* in drawable pixels, as the output is (before any display.rotation) */
+        int64_t t_ms; /* when it happened, on platform_now_ms's clock */
+    } pointer;
 };
 
 struct platform;
@@ -60,6 +69,9 @@ const char *platform_renderer_name(struct platform *p);
  * Through the platform so that the null backend can run a fake clock. */
 int64_t platform_now_ms(struct platform *p);
 int64_t platform_wall_s(struct platform *p);
+
+/* Physical pixels per millimetre of the display, or 0 when the display does not say. */
+double platform_px_per_mm(struct platform *p);
 
 /* Counts what platform_present was asked to show (for tests and the status log). */
 uint64_t platform_frames(struct platform *p);

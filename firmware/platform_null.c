@@ -139,3 +139,9 @@ int64_t platform_wall_s(struct platform *p)
 {
     return p->wall_at_zero + p->now_ms / 1000;
 }
+
+double platform_px_per_mm(struct platform *p)
+{
+    (void)p;
+    return 0;
+}

@@ -123,9 +123,18 @@ void platform_size(struct platform *p, int *w, int *h)
         SDL_GetWindowSize(p->window, w, h);
 }
 
+/* When an event happened, on platform_now_ms's clock: its age from SDL's 32-bit tick count
+ * (unsigned arithmetic survives the wrap after 49 days), so a flick's speed is right even
+ * when events waited in the queue while a slide was being drawn. */
+static int64_t event_time(struct platform *p, Uint32 timestamp)
+{
+    Uint32 age = SDL_GetTicks() - timestamp;
+    return platform_now_ms(p) - (age < 10000 ? (int64_t)age : 0);
+}
+
 static bool translate(struct platform *p, const SDL_Event *e, struct platform_event *ev)
 {
-    *ev = (struct platform_event){PLATFORM_EVENT_NONE, ""};
+    *ev = (struct platform_event){.kind = PLATFORM_EVENT_NONE};
     if (e->type == p->wake_event) {
         atomic_store(&p->wake_pending, false);
         ev->kind = PLATFORM_EVENT_WAKE;
@@ -154,6 +163,48 @@ static bool translate(struct platform *p, const SDL_Event *e, struct platform_ev
         ev->kind = PLATFORM_EVENT_KEY;
         snprintf(ev->key, sizeof ev->key, "%s", SDL_GetKeyName(e->key.keysym.sym));
         return true;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+    case SDL_FINGERUP: {
+        /* Positions are fractions of the window: the drawable's pixels make them ours. */
+        int w, h;
+        platform_size(p, &w, &h);
+        ev->kind = PLATFORM_EVENT_POINTER;
+        ev->pointer.action = e->type == SDL_FINGERDOWN     ? POINTER_DOWN
+                             : e->type == SDL_FINGERMOTION ? POINTER_MOVE
+                                                           : POINTER_UP;
+        ev->pointer.id = e->tfinger.fingerId >= 0 ? e->tfinger.fingerId : INT64_MAX;
+        ev->pointer.x = (int)(e->tfinger.x * (float)w);
+        ev->pointer.y = (int)(e->tfinger.y * (float)h);
+        ev->pointer.t_ms = event_time(p, e->tfinger.timestamp);
+        return true;
+    }
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+    case SDL_MOUSEMOTION: {
+        /* The mouse events SDL makes from a touch: the finger events already told. */
+        Uint32 which = e->type == SDL_MOUSEMOTION ? e->motion.which : e->button.which;
+        if (which == SDL_TOUCH_MOUSEID)
+            return false;
+        if (e->type == SDL_MOUSEMOTION && !(e->motion.state & SDL_BUTTON_LMASK))
+            return false; /* hovering is not touching */
+        if (e->type != SDL_MOUSEMOTION && e->button.button != SDL_BUTTON_LEFT)
+            return false;
+        int ww, wh, dw, dh;
+        SDL_GetWindowSize(p->window, &ww, &wh);
+        platform_size(p, &dw, &dh);
+        int x = e->type == SDL_MOUSEMOTION ? e->motion.x : e->button.x;
+        int y = e->type == SDL_MOUSEMOTION ? e->motion.y : e->button.y;
+        ev->kind = PLATFORM_EVENT_POINTER;
+        ev->pointer.action = e->type == SDL_MOUSEBUTTONDOWN ? POINTER_DOWN
+                             : e->type == SDL_MOUSEMOTION   ? POINTER_MOVE
+                                                            : POINTER_UP;
+        ev->pointer.id = -1;
+        ev->pointer.x = ww > 0 ? x * dw / ww : x; /* window points to drawable pixels */
+        ev->pointer.y = wh > 0 ? y * dh / wh : y;
+        ev->pointer.t_ms = event_time(p, e->common.timestamp);
+        return true;
+    }
     default:
         return false;
     }
@@ -195,6 +246,22 @@ void platform_present(struct platform *p)
 {
     SDL_RenderPresent(p->renderer);
     p->frames++;
+}
+
+double platform_px_per_mm(struct platform *p)
+{
+    int display = SDL_GetWindowDisplayIndex(p->window);
+    float ddpi = 0, hdpi = 0, vdpi = 0;
+    if (display < 0 || SDL_GetDisplayDPI(display, &ddpi, &hdpi, &vdpi) != 0)
+        return 0;
+    /* A made-up or absurd figure (some drivers report 0 or 1) is no figure. */
+    if (hdpi < 40 || hdpi > 600)
+        return 0;
+    int ww, wh, dw, dh;
+    SDL_GetWindowSize(p->window, &ww, &wh);
+    platform_size(p, &dw, &dh);
+    double scale = ww > 0 ? (double)dw / ww : 1; /* DPI is in window points */
+    return hdpi * scale / 25.4;
 }
 
 uint64_t platform_frames(struct platform *p)

@@ -5,10 +5,14 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHED 4 /* textures kept: the header and the slides of a crossfade, plus one spare */
+/* Textures of what is on screen: the header, two slides (a crossfade or a slide and the
+ * neighbour following a finger), the detail view and the controls, plus a spare. One that a
+ * frame does not use is released after it: a slide that went costs no memory. */
+#define CACHED 6
 
 struct cached {
     uint64_t key;
@@ -282,14 +286,19 @@ static void draw_qr(struct renderer *rd, const struct draw_op *op)
     }
 }
 
-static void execute(struct renderer *rd, const struct draw_list *d, render_image_fn lookup,
-                    void *ctx)
+/* Draws d into the current target, whose top-left corner is at (ox, oy) of the list's
+ * coordinates. A clear colour with alpha 0 leaves the background transparent. */
+static void execute(struct renderer *rd, const struct draw_list *d, int ox, int oy,
+                    render_image_fn lookup, void *ctx)
 {
     SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
-    SDL_SetRenderDrawColor(rd->r, d->clear.r, d->clear.g, d->clear.b, 255);
+    SDL_SetRenderDrawColor(rd->r, d->clear.r, d->clear.g, d->clear.b, d->clear.a ? 255 : 0);
     SDL_RenderClear(rd->r);
     for (size_t i = 0; i < d->n; i++) {
-        const struct draw_op *op = &d->ops[i];
+        struct draw_op moved = d->ops[i];
+        moved.r.x -= ox;
+        moved.r.y -= oy;
+        const struct draw_op *op = &moved;
         switch (op->kind) {
         case DRAW_RECT:
             fill_rounded(rd, op->r, op->radius, op->color);
@@ -309,11 +318,14 @@ static void execute(struct renderer *rd, const struct draw_list *d, render_image
     }
 }
 
-/* The texture holding draw list d under key, rendering it first if it is not cached. */
-static SDL_Texture *texture_for(struct renderer *rd, const struct draw_list *d, uint64_t key, int w,
-                                int h, render_image_fn lookup, void *ctx)
+/* The texture holding the part area of draw list d under key, rendering it first if it is
+ * not cached. */
+static SDL_Texture *texture_for(struct renderer *rd, const struct draw_list *d, uint64_t key,
+                                struct rect area, render_image_fn lookup, void *ctx)
 {
-    rd->clock++;
+    int w = area.w, h = area.h;
+    if (w <= 0 || h <= 0)
+        return NULL;
     int slot = 0;
     for (int i = 0; i < CACHED; i++) {
         if (rd->cache[i].tex && rd->cache[i].key == key && rd->cache[i].w == w &&
@@ -349,29 +361,82 @@ static SDL_Texture *texture_for(struct renderer *rd, const struct draw_list *d, 
         return NULL;
     }
     Uint32 t0 = SDL_GetTicks();
-    execute(rd, d, lookup, ctx);
+    execute(rd, d, area.x, area.y, lookup, ctx);
     SDL_SetRenderTarget(rd->r, old);
     log_debug("draw list %llu rendered in %u ms", (unsigned long long)key, SDL_GetTicks() - t0);
     return c->tex;
+}
+
+/* The smallest rectangle holding every op of d. */
+static struct rect bounds_of(const struct draw_list *d)
+{
+    int x0 = INT32_MAX, y0 = INT32_MAX, x1 = INT32_MIN, y1 = INT32_MIN;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct rect r = d->ops[i].r;
+        x0 = r.x < x0 ? r.x : x0;
+        y0 = r.y < y0 ? r.y : y0;
+        x1 = r.x + r.w > x1 ? r.x + r.w : x1;
+        y1 = r.y + r.h > y1 ? r.y + r.h : y1;
+    }
+    return d->n ? (struct rect){x0, y0, x1 - x0, y1 - y0} : (struct rect){0, 0, 0, 0};
+}
+
+/* Copies the body part of a slide texture, moved dx pixels sideways. */
+static void copy_body(struct renderer *rd, SDL_Texture *t, SDL_Rect body, int dx)
+{
+    SDL_Rect dst = {body.x + dx, body.y, body.w, body.h};
+    SDL_RenderCopy(rd->r, t, &body, &dst);
+}
+
+/* The detail view: the slide dimmed, the card, and the visible part of the content. */
+static void draw_detail(struct renderer *rd, const struct app_frame *f, SDL_Texture *t,
+                        SDL_Rect body)
+{
+    const struct detail_geom *g = &f->geom;
+    SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 120);
+    SDL_RenderFillRect(rd->r, &body);
+    struct rgba card = f->detail->clear;
+    card.a = 255;
+    fill_rounded(rd, g->card, g->view.x - g->card.x, card);
+    int h =
+        g->content_h - f->detail_scroll < g->view.h ? g->content_h - f->detail_scroll : g->view.h;
+    if (h > 0) {
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_NONE);
+        SDL_RenderCopy(rd->r, t, &(SDL_Rect){0, f->detail_scroll, g->view.w, h},
+                       &(SDL_Rect){g->view.x, g->view.y, g->view.w, h});
+    }
 }
 
 /* Composes the frame (w x h, as laid out) into the current target. */
 static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h,
                     render_image_fn lookup, void *ctx)
 {
+    rd->clock++;
+    unsigned long frame_start = rd->clock;
     SDL_Rect header = {0, 0, w, 0};
     if (f->header && f->header->n > 0) {
         const struct rect hr = f->header->ops[0].r; /* the band is the first op */
         header = (SDL_Rect){hr.x, hr.y, hr.w, hr.h};
     }
+    struct rect all = {0, 0, w, h};
     /* Keep the textures of this frame from evicting each other: render all first. */
-    SDL_Texture *to = f->to ? texture_for(rd, f->to, f->to_key, w, h, lookup, ctx) : NULL;
-    SDL_Texture *from = f->from ? texture_for(rd, f->from, f->from_key, w, h, lookup, ctx) : NULL;
+    SDL_Texture *to = f->to ? texture_for(rd, f->to, f->to_key, all, lookup, ctx) : NULL;
+    SDL_Texture *from = f->from ? texture_for(rd, f->from, f->from_key, all, lookup, ctx) : NULL;
+    SDL_Texture *peek = f->peek ? texture_for(rd, f->peek, f->peek_key, all, lookup, ctx) : NULL;
     /* The header texture only needs to reach down to the band's bottom edge. */
-    SDL_Texture *head = f->header && header.h > 0 ? texture_for(rd, f->header, f->header_key, w,
-                                                                header.y + header.h, lookup, ctx)
-                                                  : NULL;
-    if (f->to && !to)
+    SDL_Texture *head = f->header && header.h > 0
+                            ? texture_for(rd, f->header, f->header_key,
+                                          (struct rect){0, 0, w, header.y + header.h}, lookup, ctx)
+                            : NULL;
+    struct rect cb = f->controls ? bounds_of(f->controls) : (struct rect){0, 0, 0, 0};
+    SDL_Texture *controls =
+        f->controls ? texture_for(rd, f->controls, f->controls_key, cb, lookup, ctx) : NULL;
+    SDL_Texture *detail =
+        f->detail ? texture_for(rd, f->detail, f->detail_key,
+                                (struct rect){0, 0, f->geom.view.w, f->geom.content_h}, lookup, ctx)
+                  : NULL;
+    if ((f->to && !to) || (f->detail && !detail))
         return false;
 
     SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 255);
@@ -380,16 +445,34 @@ static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h
     SDL_Rect body = {0, header.y + header.h, w, h - (header.y + header.h)};
     if (from) {
         SDL_SetTextureBlendMode(from, SDL_BLENDMODE_NONE);
-        SDL_RenderCopy(rd->r, from, &body, &body);
+        copy_body(rd, from, body, 0);
     }
     if (to) {
         SDL_SetTextureBlendMode(to, from ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
         SDL_SetTextureAlphaMod(to, from ? (Uint8)lroundf(f->t * 255.0f) : 255);
-        SDL_RenderCopy(rd->r, to, &body, &body);
+        copy_body(rd, to, body, f->to_dx);
+    }
+    if (peek) {
+        SDL_SetTextureBlendMode(peek, SDL_BLENDMODE_NONE);
+        SDL_SetTextureAlphaMod(peek, 255);
+        copy_body(rd, peek, body, f->peek_dx);
+    }
+    if (detail)
+        draw_detail(rd, f, detail, body);
+    if (controls) {
+        SDL_SetTextureBlendMode(controls, SDL_BLENDMODE_BLEND);
+        SDL_RenderCopy(rd->r, controls, NULL, &(SDL_Rect){cb.x, cb.y, cb.w, cb.h});
     }
     if (head) {
         SDL_SetTextureBlendMode(head, SDL_BLENDMODE_NONE);
         SDL_RenderCopy(rd->r, head, &header, &header);
+    }
+    /* What this frame did not use is not on screen any more. */
+    for (int i = 0; i < CACHED; i++) {
+        if (rd->cache[i].tex && rd->cache[i].last_use < frame_start) {
+            SDL_DestroyTexture(rd->cache[i].tex);
+            rd->cache[i] = (struct cached){0};
+        }
     }
     return true;
 }

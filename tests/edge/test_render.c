@@ -73,8 +73,10 @@ static struct feed *parse(const char *json)
     return f;
 }
 
-/* Draws the first slide of a feed and returns the pixels (ARGB8888, W*H), caller frees. */
-static uint32_t *render_feed(const char *json, struct app_options *opts)
+/* Draws the first slide of a feed, after act(a) when given (a person at the screen), and
+ * returns the pixels (ARGB8888, W*H), caller frees. */
+static uint32_t *render_acted(const char *json, struct app_options *opts,
+                              void (*act)(struct app *a))
 {
     struct app_options o = {.slide_ms = 10000,
                             .max_slide_ms = 30000,
@@ -89,6 +91,8 @@ static uint32_t *render_feed(const char *json, struct app_options *opts)
         app_set_feed(a, parse(json), NULL, NULL);
     struct tm local = {.tm_hour = 9, .tm_min = 41, .tm_wday = 4, .tm_mday = 26, .tm_mon = 10};
     app_show_next(a, 1000, 1795000000);
+    if (act)
+        act(a);
     app_tick(a, 1000, 1795000000, &local);
     struct app_frame fr;
     app_frame(a, &fr);
@@ -99,6 +103,11 @@ static uint32_t *render_feed(const char *json, struct app_options *opts)
                      0);
     app_destroy(a);
     return px;
+}
+
+static uint32_t *render_feed(const char *json, struct app_options *opts)
+{
+    return render_acted(json, opts, NULL);
 }
 
 static struct rgba pixel(const uint32_t *px, int x, int y)
@@ -339,6 +348,112 @@ static void test_rotation_turns_the_frame(void **state)
     renderer_set_rotation(fx.renderer, 0);
 }
 
+/* ---- a person at the screen ---- */
+
+#define TARGET 72 /* px: the controls' size in these tests */
+
+static void input_on(struct app *a)
+{
+    struct app_input_options in = {.enabled = true,
+                                   .controls = true,
+                                   .idle_ms = 45000,
+                                   .target_px = TARGET,
+                                   .gesture = gesture_config_for(W, 4.0)};
+    app_set_input(a, &in);
+}
+
+static void tap_slide(struct app *a)
+{
+    input_on(a);
+    app_pointer(a, APP_POINTER_DOWN, 7, W / 2, H * 6 / 10, 1000);
+    app_pointer(a, APP_POINTER_UP, 7, W / 2, H * 6 / 10, 1000);
+}
+
+static void tap_header(struct app *a)
+{
+    input_on(a);
+    app_pointer(a, APP_POINTER_DOWN, GESTURE_MOUSE, 10, 5, 1000);
+    app_pointer(a, APP_POINTER_UP, GESTURE_MOUSE, 10, 5, 1000);
+}
+
+static void drag_left(struct app *a)
+{
+    input_on(a);
+    app_pointer(a, APP_POINTER_DOWN, 7, 900, 400, 990);
+    app_pointer(a, APP_POINTER_MOVE, 7, 600, 400, 1000);
+}
+
+static int brightness(struct rgba c)
+{
+    return c.r + c.g + c.b;
+}
+
+static const char *TWO =
+    "{\"version\":1,\"community\":{\"name\":\"Render Test\"},\"items\":["
+    "{\"id\":\"p1\",\"type\":\"post\",\"group\":{\"id\":\"g\",\"name\":\"All\",\"visibility\":"
+    "\"open\"},\"published_at\":\"2026-11-20T09:00:00Z\",\"highlighted\":true,\"author\":{"
+    "\"name\":\"Zoë van den Berg\"},\"title\":\"The first title\",\"body\":\"Its body.\"},"
+    "{\"id\":\"s1\",\"type\":\"shoutout\",\"group\":{\"id\":\"g\",\"name\":\"All\","
+    "\"visibility\":\"open\"},\"published_at\":\"2026-11-21T09:00:00Z\",\"from\":{\"name\":"
+    "\"Ravi\"},\"to\":[{\"name\":\"Sanne\"},{\"name\":\"Kofi\"}],\"message\":\"Thanks!\"}]}";
+
+static void test_detail_view_dims_the_slide(void **state)
+{
+    (void)state;
+    uint32_t *rest = render_feed(POST, NULL);
+    uint32_t *detail = render_acted(POST, NULL, tap_slide);
+    /* The margin beside the card is the slide's background, dimmed. */
+    struct rgba bg = fx.layout->colors[COL_BACKGROUND];
+    assert_true(near(pixel(rest, 3, H / 2), bg, 8));
+    assert_true(brightness(pixel(detail, 3, H / 2)) < brightness(bg) * 7 / 10);
+    /* The card is the surface colour, with the title's ink on it. */
+    struct rgba surface = fx.layout->colors[COL_SURFACE];
+    struct rect card = {W / 10, H / 4, W * 8 / 10, H / 2};
+    assert_true(count_near(detail, card, surface, 6) > card.w * card.h / 3);
+    assert_true(count_near(detail, card, fx.layout->colors[COL_TEXT], 40) > 200);
+    /* The header stays as it was. */
+    assert_true(near(pixel(detail, W / 2, 3), pixel(rest, W / 2, 3), 2));
+    free(rest);
+    free(detail);
+}
+
+static void test_controls_appear_after_a_touch(void **state)
+{
+    (void)state;
+    uint32_t *rest = render_feed(TWO, NULL);
+    uint32_t *touched = render_acted(TWO, NULL, tap_header);
+    /* The filter row along the bottom, with "All" chosen (the accent colour). */
+    struct rect row = {0, H - TARGET * 5 / 3, W, TARGET * 5 / 3};
+    struct rgba accent = fx.layout->colors[COL_ACCENT];
+    assert_true(count_near(touched, row, accent, 10) > TARGET * TARGET / 3);
+    assert_true(count_near(rest, row, accent, 10) < count_near(touched, row, accent, 10) / 4);
+    /* The pause sign at the top right, in the header's colour. */
+    struct rect sign = {W * 3 / 4, (int)(fx.layout->header.h * H), W / 4, TARGET * 3 / 2};
+    struct rgba dark = fx.layout->colors[COL_HEADER_BACKGROUND];
+    assert_true(count_near(touched, sign, dark, 20) > count_near(rest, sign, dark, 20) + 500);
+    free(rest);
+    free(touched);
+}
+
+static void test_slide_follows_the_finger(void **state)
+{
+    (void)state;
+    uint32_t *rest = render_feed(TWO, NULL);
+    uint32_t *drag = render_acted(TWO, NULL, drag_left);
+    /* The slide moved 300 px to the left: what was at x + 300 is now at x, pixel for pixel,
+     * below the header (which stays). */
+    int top = (int)(fx.layout->header.h * H) + 2, same = 0, n = 0;
+    for (int y = top; y < H - TARGET * 2; y += 7) {
+        for (int x = 0; x < W - 300 - TARGET; x += 13) {
+            same += near(pixel(drag, x, y), pixel(rest, x + 300, y), 0);
+            n++;
+        }
+    }
+    assert_true(same > n * 97 / 100);
+    free(rest);
+    free(drag);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +463,9 @@ int main(void)
         cmocka_unit_test(test_crossfade_mixes),
         cmocka_unit_test(test_naughty_strings_render),
         cmocka_unit_test(test_rotation_turns_the_frame),
+        cmocka_unit_test(test_detail_view_dims_the_slide),
+        cmocka_unit_test(test_controls_appear_after_a_touch),
+        cmocka_unit_test(test_slide_follows_the_finger),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -850,6 +850,367 @@ static void test_no_transition_cuts(void **state)
     layout_destroy(l);
 }
 
+/* ---- a person at the screen ---- */
+
+#define IDLE_MS 45000
+
+static void touch_init(struct fake *f)
+{
+    fake_init(f);
+    struct app_input_options in = {
+        .enabled = true,
+        .controls = true,
+        .idle_ms = IDLE_MS,
+        .target_px = 100,
+        .gesture = gesture_config_for(1920, 4.0),
+    };
+    app_set_input(f->app, &in);
+    tick_at(f, MS0);
+    app_set_feed(f->app, mixed_feed(), has_none, NULL);
+    tick_at(f, MS0 + 100);
+    tick_at(f, MS0 + 100 + TRANSITION_MS); /* i1 settled */
+}
+
+static void tap_at(struct fake *f, int x, int y)
+{
+    app_pointer(f->app, APP_POINTER_DOWN, 1, x, y, f->ms);
+    app_pointer(f->app, APP_POINTER_UP, 1, x, y, f->ms);
+}
+
+/* A quick flick of 200 px: dir +1 to the next slide (moving left), -1 to the previous. */
+static void flick(struct fake *f, int dir)
+{
+    int x = 960, step = dir > 0 ? -50 : 50;
+    app_pointer(f->app, APP_POINTER_DOWN, 1, x, 500, f->ms);
+    for (int i = 1; i <= 4; i++)
+        app_pointer(f->app, APP_POINTER_MOVE, 1, x + i * step, 500, f->ms + i * 10);
+    app_pointer(f->app, APP_POINTER_UP, 1, x + 4 * step, 500, f->ms + 45);
+    f->ms += 45; /* the next tick comes after the events */
+}
+
+/* Ticks frame by frame until the slides stop gliding; returns the frame at rest. */
+static struct app_frame settle_down(struct fake *f)
+{
+    struct app_frame fr;
+    for (int guard = 0; guard < 100; guard++) {
+        tick_at(f, f->ms + FRAME_MS);
+        app_frame(f->app, &fr);
+        if (fr.to_dx == 0 && !fr.peek)
+            return fr;
+    }
+    fail_msg("the slides never come to rest");
+    return fr;
+}
+
+static void test_tap_opens_and_closes_the_detail_view(void **state)
+{
+    (void)state;
+    struct fake f;
+    touch_init(&f);
+    struct app_frame fr;
+    app_frame(f.app, &fr);
+    assert_false(app_interacting(f.app));
+    assert_null(fr.controls);
+    tap_at(&f, 960, 600);
+    assert_true(app_interacting(f.app));
+    assert_true(app_detail_open(f.app));
+    tick_at(&f, f.ms + 100);
+    assert_true(app_frame(f.app, &fr));
+    assert_non_null(fr.detail);
+    assert_true(shows(fr.detail, "i1")); /* the whole text of the item on screen */
+    assert_true(shows(fr.to, "i1"));     /* over its slide */
+    assert_true(fr.geom.view.w > 0 && fr.geom.content_h >= fr.geom.view.h);
+    assert_non_null(fr.controls); /* the close control */
+    /* A tap on the card itself does nothing; outside it closes. */
+    tap_at(&f, fr.geom.card.x + fr.geom.card.w / 2, fr.geom.card.y + fr.geom.card.h / 2);
+    assert_true(app_detail_open(f.app));
+    tap_at(&f, fr.geom.card.x / 2, fr.geom.card.y + 10);
+    assert_false(app_detail_open(f.app));
+    tick_at(&f, f.ms + 100);
+    app_frame(f.app, &fr);
+    assert_null(fr.detail);
+    assert_true(shows(fr.to, "i1"));
+    /* A tap on the header is no tap on the slide. */
+    tap_at(&f, 960, 5);
+    assert_false(app_detail_open(f.app));
+    fake_done(&f);
+}
+
+static void test_tap_during_a_transition(void **state)
+{
+    (void)state;
+    struct fake f;
+    touch_init(&f);
+    /* i1's time runs out: the crossfade to s1 begins. */
+    tick_at(&f, f.ms + SLIDE_MS);
+    struct app_frame fr;
+    app_frame(f.app, &fr);
+    assert_non_null(fr.from);
+    tick_at(&f, f.ms + TRANSITION_MS / 3);
+    /* A tap half way: the fade ends at once and the tap is on the slide that was coming. */
+    tap_at(&f, 960, 600);
+    tick_at(&f, f.ms + 100);
+    app_frame(f.app, &fr);
+    assert_null(fr.from);
+    assert_true(shows(fr.to, "s1"));
+    assert_true(app_detail_open(f.app));
+    assert_true(shows(fr.detail, "s1"));
+    fake_done(&f);
+}
+
+static void test_swipes_browse_and_follow_the_finger(void **state)
+{
+    (void)state;
+    struct fake f;
+    touch_init(&f);
+    tick_at(&f, f.ms + SLIDE_MS);
+    tick_at(&f, f.ms + TRANSITION_MS); /* s1 on screen, i1 was before */
+    struct app_frame fr;
+    app_frame(f.app, &fr);
+    assert_true(shows(fr.to, "s1"));
+
+    /* Dragging to the right: s1 follows the finger and the previous slide comes in. */
+    app_pointer(f.app, APP_POINTER_DOWN, 1, 500, 500, f.ms);
+    app_pointer(f.app, APP_POINTER_MOVE, 1, 800, 500, f.ms + 200);
+    tick_at(&f, f.ms + 200);
+    assert_true(app_frame(f.app, &fr));
+    assert_int_equal(fr.to_dx, 300);
+    assert_non_null(fr.peek);
+    assert_true(shows(fr.peek, "i1"));
+    assert_int_equal(fr.peek_dx, 300 - 1920);
+    /* Let go slowly, not half way: it glides back. */
+    app_pointer(f.app, APP_POINTER_UP, 1, 800, 500, f.ms + 400);
+    f.ms += 400;
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "s1"));
+
+    /* A flick back: i1, the one that was just on screen. */
+    flick(&f, -1);
+    tick_at(&f, f.ms + FRAME_MS);
+    app_frame(f.app, &fr);
+    assert_true(fr.to_dx > 200 && fr.to_dx < 1920); /* gliding */
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "i1"));
+    assert_string_equal(app_current_item(f.app)->id, "i1");
+    /* And forward again: s1, then what the rotation had not shown yet. */
+    flick(&f, 1);
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "s1"));
+    flick(&f, 1);
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "p1"));
+    /* A drag slower than half a screen over 2 seconds still counts once past half way. */
+    app_pointer(f.app, APP_POINTER_DOWN, 1, 1800, 500, f.ms);
+    for (int i = 1; i <= 100; i++)
+        app_pointer(f.app, APP_POINTER_MOVE, 1, 1800 - i * 10, 500, f.ms + i * 50);
+    app_pointer(f.app, APP_POINTER_UP, 1, 800, 500, f.ms + 5200);
+    f.ms += 5200;
+    fr = settle_down(&f);
+    assert_false(shows(fr.to, "p1"));
+    fake_done(&f);
+}
+
+static void test_slideshow_waits_and_returns_after_idle(void **state)
+{
+    (void)state;
+    struct fake f;
+    touch_init(&f);
+    int64_t touched = f.ms + 1000;
+    f.ms = touched;
+    tap_at(&f, 960, 600); /* the last input */
+    assert_true(app_detail_open(f.app));
+    /* Far past the slide's time: still i1, with the detail view open. */
+    int64_t next = tick_at(&f, touched + 3 * SLIDE_MS);
+    assert_true(next <= touched + IDLE_MS + 1);
+    assert_string_equal(app_current_item(f.app)->id, "i1");
+    /* Exactly at the idle time the interaction still holds... */
+    tick_at(&f, touched + IDLE_MS);
+    assert_true(app_interacting(f.app));
+    /* ...and an input at that very moment continues it. */
+    tap_at(&f, 10, 300); /* outside the card: closes the detail view */
+    assert_false(app_detail_open(f.app));
+    assert_true(app_interacting(f.app));
+    int64_t last = touched + IDLE_MS;
+    tick_at(&f, last + IDLE_MS);
+    assert_true(app_interacting(f.app));
+    /* One millisecond later the screen is a wall display again. */
+    tick_at(&f, last + IDLE_MS + 1);
+    assert_false(app_interacting(f.app));
+    struct app_frame fr;
+    app_frame(f.app, &fr);
+    assert_null(fr.controls);
+    assert_null(fr.detail);
+    assert_true(shows(fr.to, "i1"));
+    /* The rotation goes on after a whole slide's time. */
+    tick_at(&f, f.ms + SLIDE_MS);
+    assert_string_equal(app_current_item(f.app)->id, "s1");
+    fake_done(&f);
+}
+
+static void test_filters_limit_browsing(void **state)
+{
+    (void)state;
+    struct fake f;
+    fake_init(&f);
+    struct app_input_options in = {
+        .enabled = true,
+        .controls = true,
+        .idle_ms = IDLE_MS,
+        .target_px = 100,
+        .gesture = gesture_config_for(1920, 4.0),
+    };
+    app_set_input(f.app, &in);
+    tick_at(&f, MS0);
+    struct feed *feed = feed_new("X");
+    add(feed, "p1", ITEM_POST, 300);
+    add(feed, "i-old", ITEM_INTRODUCTION, 100);
+    add(feed, "i-new", ITEM_INTRODUCTION, 200);
+    add(feed, "s1", ITEM_SHOUTOUT, 100);
+    app_set_feed(f.app, feed, has_none, NULL); /* no help requests */
+    tick_at(&f, MS0 + 100);
+    tick_at(&f, MS0 + 100 + TRANSITION_MS);
+    tap_at(&f, 960, 5); /* the first touch: the controls appear */
+    tick_at(&f, f.ms + 100);
+    struct app_frame fr;
+    app_frame(f.app, &fr);
+    assert_non_null(fr.controls);
+    /* Only types that have items are offered, after "All". */
+    assert_true(shows_text(fr.controls, "All"));
+    assert_true(shows_text(fr.controls, "New colleagues"));
+    assert_true(shows_text(fr.controls, "Shout-outs"));
+    assert_true(shows_text(fr.controls, "Highlights"));
+    assert_false(shows_text(fr.controls, "Help wanted"));
+    assert_true(shows_text(fr.controls, "Paused"));
+    /* Every chip is at least the size of a finger. */
+    const struct draw_op *chip = NULL;
+    for (size_t i = 0; i < fr.controls->n; i++) {
+        const struct draw_op *op = &fr.controls->ops[i];
+        if (op->kind == DRAW_TEXT && op->text->n_lines == 1 &&
+            strcmp(op->text->lines[0].s, "New colleagues") == 0)
+            chip = op;
+    }
+    assert_non_null(chip);
+    /* Tap it (its text is inside its chip). */
+    tap_at(&f, chip->r.x + chip->r.w / 2, chip->r.y + chip->r.h / 2);
+    assert_int_equal(app_filter(f.app), ITEM_INTRODUCTION);
+    tick_at(&f, f.ms + TRANSITION_MS + 100);
+    app_frame(f.app, &fr);
+    assert_true(shows(fr.to, "i-new")); /* the newest first */
+    flick(&f, 1);
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "i-old"));
+    flick(&f, 1);
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "i-new")); /* round again, never another type */
+    /* Escape: back to all types; again: back to the slideshow. */
+    assert_true(app_key(f.app, "Escape", f.ms));
+    assert_int_equal(app_filter(f.app), ITEM_TYPE_COUNT);
+    assert_true(app_key(f.app, "Escape", f.ms));
+    assert_false(app_interacting(f.app));
+    assert_false(app_key(f.app, "Escape", f.ms)); /* nothing to go back from */
+    fake_done(&f);
+}
+
+static void test_keys(void **state)
+{
+    (void)state;
+    struct fake f;
+    touch_init(&f);
+    struct app_frame fr;
+    /* Forward from the first slide: what the rotation has not shown yet, in feed order. */
+    assert_true(app_key(f.app, "Right", f.ms));
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "p1"));
+    assert_true(app_key(f.app, "Left", f.ms));
+    fr = settle_down(&f);
+    assert_true(shows(fr.to, "i1"));
+    assert_true(app_key(f.app, "Return", f.ms));
+    assert_true(app_detail_open(f.app));
+    assert_true(app_key(f.app, "Down", f.ms));
+    assert_true(app_key(f.app, "Escape", f.ms));
+    assert_false(app_detail_open(f.app));
+    assert_true(app_interacting(f.app));
+    /* Space resumes the slideshow, and pauses it again. */
+    assert_true(app_key(f.app, "Space", f.ms));
+    assert_false(app_interacting(f.app));
+    assert_true(app_key(f.app, "Space", f.ms));
+    assert_true(app_interacting(f.app));
+    tick_at(&f, f.ms + 100);
+    app_frame(f.app, &fr);
+    assert_true(shows_text(fr.controls, "Paused"));
+    /* Other keys are not ours. */
+    assert_false(app_key(f.app, "Q", f.ms));
+    assert_false(app_key(f.app, "F5", f.ms));
+    fake_done(&f);
+}
+
+static void test_withdrawn_while_browsing(void **state)
+{
+    (void)state;
+    struct fake f;
+    touch_init(&f);
+    tap_at(&f, 960, 600);
+    assert_true(app_detail_open(f.app));
+    /* i1 is withdrawn while someone reads it: it leaves the screen and the detail view. */
+    app_set_feed(f.app, without(mixed_feed(), "i1"), has_none, NULL);
+    assert_false(app_detail_open(f.app));
+    tick_at(&f, f.ms + 100);
+    struct app_frame fr;
+    app_frame(f.app, &fr);
+    assert_null(fr.from); /* no fade out of withdrawn content */
+    assert_false(shows(fr.to, "i1"));
+    assert_true(shows_any_item(fr.to));
+    assert_true(app_interacting(f.app));
+    /* The neighbour being dragged in is withdrawn: the drag has nothing to show. */
+    app_pointer(f.app, APP_POINTER_DOWN, 1, 500, 500, f.ms);
+    app_pointer(f.app, APP_POINTER_MOVE, 1, 300, 500, f.ms + 20);
+    tick_at(&f, f.ms + 30);
+    app_frame(f.app, &fr);
+    assert_non_null(fr.peek);
+    const char *coming = NULL;
+    static const char *const ids[] = {"s1", "p1", "h1", "p2"};
+    for (size_t i = 0; i < ARRAY_LEN(ids) && !coming; i++)
+        if (shows(fr.peek, ids[i]))
+            coming = ids[i];
+    assert_non_null(coming);
+    app_set_feed(f.app, without(without(mixed_feed(), "i1"), coming), has_none, NULL);
+    tick_at(&f, f.ms + 10);
+    app_frame(f.app, &fr);
+    assert_false(fr.peek && shows(fr.peek, coming));
+    assert_int_equal(fr.to_dx, 0);
+    /* Letting go shows nothing withdrawn either. */
+    app_pointer(f.app, APP_POINTER_UP, 1, 100, 500, f.ms);
+    fr = settle_down(&f);
+    assert_false(shows(fr.to, coming));
+    assert_false(shows(fr.to, "i1"));
+    fake_done(&f);
+}
+
+static void test_input_switched_off(void **state)
+{
+    (void)state;
+    struct fake f;
+    touch_init(&f);
+    struct app_input_options in = {.enabled = false, .idle_ms = IDLE_MS, .target_px = 100};
+    app_set_input(f.app, &in);
+    tap_at(&f, 960, 600);
+    assert_false(app_interacting(f.app));
+    assert_false(app_key(f.app, "Right", f.ms));
+    /* Controls off: gestures work, nothing covers the slide. */
+    in = (struct app_input_options){.enabled = true,
+                                    .controls = false,
+                                    .idle_ms = IDLE_MS,
+                                    .target_px = 100,
+                                    .gesture = gesture_config_for(1920, 4.0)};
+    app_set_input(f.app, &in);
+    flick(&f, 1);
+    struct app_frame fr = settle_down(&f);
+    assert_true(app_interacting(f.app));
+    assert_null(fr.controls);
+    assert_true(shows(fr.to, "p1"));
+    fake_done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -868,6 +1229,14 @@ int main(void)
         cmocka_unit_test(test_resize_rebuilds),
         cmocka_unit_test(test_item_expiring_on_screen),
         cmocka_unit_test(test_no_transition_cuts),
+        cmocka_unit_test(test_tap_opens_and_closes_the_detail_view),
+        cmocka_unit_test(test_tap_during_a_transition),
+        cmocka_unit_test(test_swipes_browse_and_follow_the_finger),
+        cmocka_unit_test(test_slideshow_waits_and_returns_after_idle),
+        cmocka_unit_test(test_filters_limit_browsing),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_withdrawn_while_browsing),
+        cmocka_unit_test(test_input_switched_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

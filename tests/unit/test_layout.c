@@ -1010,6 +1010,39 @@ static void test_regions_hold_a_line(void **state)
     free_layouts(ls, n);
 }
 
+/* No text region of a shipped layout reaches into the QR code's region, with or without a
+ * photo: the code is drawn over whatever is there, and text under it is lost. */
+static void test_text_stays_clear_of_the_qr_code(void **state)
+{
+    (void)state;
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < SLIDE_KIND_COUNT; k++) {
+            const struct region *q = &ls[i]->slides[k][REG_QR];
+            if (!q->present)
+                continue;
+            struct rect qr = px_rect(q->rect, 10000, 10000);
+            for (size_t t = 0; t < ARRAY_LEN(text_regions); t++) {
+                const struct region *r = &ls[i]->slides[k][text_regions[t]];
+                if (!r->present || text_regions[t] == REG_CTA)
+                    continue;
+                for (int np = 0; np < 2; np++) {
+                    if (np && !r->has_rect_no_photo)
+                        continue;
+                    struct rect b = px_rect(np ? r->rect_no_photo : r->rect, 10000, 10000);
+                    bool overlap = b.x < qr.x + qr.w && qr.x < b.x + b.w && b.y < qr.y + qr.h &&
+                                   qr.y < b.y + b.h;
+                    if (overlap)
+                        fail_msg("%s: slide %d: %s%s overlaps the QR region", ls[i]->name, k,
+                                 region_name(text_regions[t]), np ? " (no photo)" : "");
+                }
+            }
+        }
+    }
+    free_layouts(ls, n);
+}
+
 /* The demo-like items on every layout at every screen it is chosen for: everything fits its
  * region, and nothing is dropped for lack of room. */
 static void test_every_layout_every_slide(void **state)
@@ -1310,6 +1343,7 @@ int main(void)
         cmocka_unit_test(test_fits_refused),
         cmocka_unit_test(test_readable_sizes),
         cmocka_unit_test(test_regions_hold_a_line),
+        cmocka_unit_test(test_text_stays_clear_of_the_qr_code),
         cmocka_unit_test(test_every_layout_every_slide),
         cmocka_unit_test(test_corpora_in_every_field),
     };
