@@ -698,8 +698,8 @@ static const enum str_id label_of[] = {
 };
 static_assert(ARRAY_LEN(label_of) == ITEM_TYPE_COUNT, "a label per type");
 
-/* The words of an item in the detail view's text column. */
-static void detail_words(struct column *c, const struct item *it, const struct detail_sizes *s)
+/* The top of an item's words in the detail view: what it is and who it is about. */
+static void detail_head(struct column *c, const struct item *it, const struct detail_sizes *s)
 {
     const struct layout *l = c->e->layout;
     bool offer = it->type == ITEM_HELP_REQUEST && it->kind == HELP_OFFER;
@@ -720,9 +720,6 @@ static void detail_words(struct column *c, const struct item *it, const struct d
             free(meta);
         }
         c->y += s->gap;
-        char *body = quoted(it->body);
-        column_text(c, body, FACE_REGULAR, s->body, COL_TEXT, s->gap);
-        free(body);
         break;
     }
     case ITEM_SHOUTOUT: {
@@ -736,6 +733,28 @@ static void detail_words(struct column *c, const struct item *it, const struct d
         column_text(c, to, FACE_BOLD, s->title, COL_TEXT, s->gap);
         free(names);
         free(to);
+        break;
+    }
+    case ITEM_POST:
+    case ITEM_HELP_REQUEST:
+        column_person(c, &it->author, s, STR_COUNT);
+        break;
+    case ITEM_TYPE_COUNT:
+        break;
+    }
+}
+
+/* The rest of the words: the whole text, everyone thanked, the details. */
+static void detail_rest(struct column *c, const struct item *it, const struct detail_sizes *s)
+{
+    switch (it->type) {
+    case ITEM_INTRODUCTION: {
+        char *body = quoted(it->body);
+        column_text(c, body, FACE_REGULAR, s->body, COL_TEXT, s->gap);
+        free(body);
+        break;
+    }
+    case ITEM_SHOUTOUT: {
         char *msg = quoted(it->message);
         column_text(c, msg, FACE_REGULAR, s->body, COL_TEXT, s->gap);
         free(msg);
@@ -748,7 +767,6 @@ static void detail_words(struct column *c, const struct item *it, const struct d
     }
     case ITEM_POST:
     case ITEM_HELP_REQUEST: {
-        column_person(c, &it->author, s, STR_COUNT);
         column_text(c, it->title, FACE_BOLD, s->title, COL_TEXT, s->gap);
         column_text(c, it->body, FACE_REGULAR, s->body, COL_TEXT, s->gap);
         struct strbuf b = {0};
@@ -774,6 +792,20 @@ static void detail_words(struct column *c, const struct item *it, const struct d
     }
 }
 
+/* The picture of the detail view in box: the photo, or a new colleague's portrait (initials
+ * when there is none). */
+static void detail_picture(struct draw_list *d, const struct layout_env *e, const struct item *it,
+                           struct rect box)
+{
+    if (it->type == ITEM_INTRODUCTION) {
+        add_avatar(d, e, &it->person, it->image_url, box, false);
+        return;
+    }
+    struct draw_op *op = push(d, DRAW_IMAGE, box);
+    op->url = xstrdup(it->image_url);
+    op->radius = px_of(e, e->layout->corner_radius);
+}
+
 struct draw_list *layout_detail(const struct layout_env *e, const struct item *it, int max_h,
                                 struct detail_geom *g)
 {
@@ -791,37 +823,44 @@ struct draw_list *layout_detail(const struct layout_env *e, const struct item *i
     int W = g->view.w > 1 ? g->view.w : 1, vh = g->view.h > 1 ? g->view.h : 1;
 
     bool picture = it->type == ITEM_INTRODUCTION || image_ready(e, it->image_url);
-    bool wide = W * 4 >= vh * 5; /* landscape: picture and code in a column at the left */
     struct column text = {d, e, 0, W, 0, max_h};
     struct column side = text;
-    int pic_w = wide ? W * 3 / 10 : (W < vh / 2 ? W : vh / 2);
-    if (wide && (picture || it->url)) {
-        side.w = pic_w;
-        text.x = pic_w + 2 * s.gap;
-        text.w = W - text.x;
-    }
-    if (picture) {
-        struct rect box = {side.x, side.y, pic_w,
-                           it->type == ITEM_INTRODUCTION ? pic_w : pic_w * 3 / 4};
-        if (it->type == ITEM_INTRODUCTION)
-            add_avatar(d, e, &it->person, it->image_url, box, false);
-        else {
-            struct draw_op *op = push(d, DRAW_IMAGE, box);
-            op->url = xstrdup(it->image_url);
-            op->radius = px_of(e, e->layout->corner_radius);
+    int bottom;
+    if (W * 4 >= vh * 5) {
+        /* Landscape: the picture and the code in a column at the left, the words beside. */
+        int pic_w = W * 3 / 10;
+        if (picture || it->url) {
+            side.w = pic_w;
+            text.x = pic_w + 2 * s.gap;
+            text.w = W - text.x;
         }
-        side.y += box.h + s.gap;
-        if (!wide)
-            text.y = side.y;
-    }
-    detail_words(&text, it, &s);
-    if (wide) {
+        if (picture) {
+            struct rect box = {0, 0, pic_w, it->type == ITEM_INTRODUCTION ? pic_w : pic_w * 3 / 4};
+            detail_picture(d, e, it, box);
+            side.y = box.h + s.gap;
+        }
+        detail_head(&text, it, &s);
+        detail_rest(&text, it, &s);
         column_qr(&side, it, pic_w / 2, &s);
+        bottom = text.y > side.y ? text.y : side.y;
     } else {
+        /* Portrait: the picture with the name beside it, then the words across, then the
+         * code. */
+        if (picture) {
+            int pic_w = W * 2 / 5;
+            struct rect box = {0, 0, pic_w, it->type == ITEM_INTRODUCTION ? pic_w : pic_w * 3 / 4};
+            detail_picture(d, e, it, box);
+            struct column head = {d, e, pic_w + s.gap, W - pic_w - s.gap, 0, max_h};
+            detail_head(&head, it, &s);
+            text.y = (head.y > box.h ? head.y : box.h) + s.gap;
+        } else {
+            detail_head(&text, it, &s);
+        }
+        detail_rest(&text, it, &s);
         text.y += s.gap;
-        column_qr(&text, it, W / 2 < vh / 3 ? W / 2 : vh / 3, &s);
+        column_qr(&text, it, W / 2 < vh / 4 ? W / 2 : vh / 4, &s);
+        bottom = text.y;
     }
-    int bottom = text.y > side.y ? text.y : side.y;
     g->content_h = bottom > vh ? (bottom < max_h ? bottom : max_h) : vh;
     return d;
 }
@@ -871,7 +910,26 @@ static const enum str_id filter_names[] = {
 };
 static_assert(ARRAY_LEN(filter_names) == ITEM_TYPE_COUNT + 1, "a filter name per type and all");
 
-/* The filter row: a chip per type that has items, after "All", centred along the bottom. */
+/* Width of the widest of rows rows of chips at text size px (each chip pads its text by px
+ * on both sides). */
+static int chip_rows_width(const struct layout_env *e, const int *chips, int n, int rows, int px,
+                           int gap)
+{
+    int per = (n + rows - 1) / rows, widest = 0;
+    for (int r = 0; r < rows; r++) {
+        int total = 0;
+        for (int i = r * per; i < n && i < (r + 1) * per; i++) {
+            const char *s = tr(e->lang, filter_names[chips[i]]);
+            total += e->metrics->width(e->metrics->ctx, FACE_BOLD, px, s, strlen(s)) + px * 2 +
+                     (i > r * per ? gap : 0);
+        }
+        widest = total > widest ? total : widest;
+    }
+    return widest;
+}
+
+/* The filter row: a chip per type that has items, after "All", centred along the bottom; in
+ * two rows when one would make the words too small (a portrait screen). */
 static void add_filter_row(struct draw_list *d, const struct layout_env *e,
                            const struct controls_state *st, struct control_hit *hits, size_t max,
                            size_t *n)
@@ -882,45 +940,48 @@ static void add_filter_row(struct draw_list *d, const struct layout_env *e,
     for (int k = 0; k < ITEM_TYPE_COUNT; k++)
         if (st->types & (1u << k))
             chips[n_chips++] = k;
-    /* The largest text size at which the row fits the width. */
-    int room = e->w - 2 * margin - (n_chips - 1) * gap, px = t * 2 / 5, min_px = t / 4;
+    int room = e->w - 2 * margin, rows = 1, px = t * 2 / 5;
+    /* One row at a comfortable size, else two rows, else two rows cut with "…". */
+    int comfortable = t * 3 / 10 > 12 ? t * 3 / 10 : 12, least = t / 4 > 10 ? t / 4 : 10;
     bool fits = false;
-    for (; px >= min_px && !fits; px--) {
-        int total = 0;
-        for (int i = 0; i < n_chips; i++) {
-            const char *s = tr(e->lang, filter_names[chips[i]]);
-            total += e->metrics->width(e->metrics->ctx, FACE_BOLD, px, s, strlen(s)) + px * 2;
-        }
-        fits = total <= room;
+    for (rows = 1; rows <= 2 && !fits; rows++) {
+        int floor_px = rows == 1 ? comfortable : least;
+        for (px = t * 2 / 5; px >= floor_px && !fits; px--)
+            fits = chip_rows_width(e, chips, n_chips, rows, px, gap) <= room;
     }
+    rows--;
     px++;
-    /* Still too wide at the smallest size: each chip gets an equal share, cut with "…". */
-    int max_w = fits ? room : room / n_chips - px * 2;
-    struct text_block *blocks[ITEM_TYPE_COUNT + 1];
-    int total = (n_chips - 1) * gap;
-    for (int i = 0; i < n_chips; i++) {
-        blocks[i] = text_layout(e->metrics, FACE_BOLD, tr(e->lang, filter_names[chips[i]]),
-                                max_w > px ? max_w : px, t, 1, px, px);
-        total += blocks[i]->width + px * 2;
-    }
-    int y = e->h - margin - t;
-    struct draw_op *band = push(d, DRAW_RECT, (struct rect){0, y - margin, e->w, t + 2 * margin});
+    int per = (n_chips + rows - 1) / rows;
+    int max_w = fits ? room : room / per - px * 2 - gap;
+    int top = e->h - margin - rows * t - (rows - 1) * gap;
+    struct draw_op *band =
+        push(d, DRAW_RECT, (struct rect){0, top - margin, e->w, e->h - top + margin});
     band->color = col(e, COL_BACKGROUND);
     band->color.a = 225;
-    int x = (e->w - total) / 2;
-    for (int i = 0; i < n_chips; i++) {
-        bool on = chips[i] == st->filter;
-        struct rect r = {x, y, blocks[i]->width + px * 2, t};
-        struct draw_op *bg = push(d, DRAW_RECT, r);
-        bg->color = on ? col(e, COL_ACCENT) : col(e, COL_SURFACE);
-        bg->radius = t / 2;
-        struct draw_op *op = push(d, DRAW_TEXT,
-                                  (struct rect){x + px, y + (t - blocks[i]->height) / 2,
-                                                blocks[i]->width, blocks[i]->height});
-        op->text = blocks[i];
-        op->color = on ? col(e, COL_ON_ACCENT) : col(e, COL_TEXT);
-        add_hit(hits, max, n, r, t, CONTROL_FILTER, chips[i]);
-        x += r.w + gap;
+    for (int r = 0; r < rows; r++) {
+        int from = r * per, to = from + per < n_chips ? from + per : n_chips;
+        struct text_block *blocks[ITEM_TYPE_COUNT + 1];
+        int total = (to - from - 1) * gap;
+        for (int i = from; i < to; i++) {
+            blocks[i] = text_layout(e->metrics, FACE_BOLD, tr(e->lang, filter_names[chips[i]]),
+                                    max_w > px ? max_w : px, t, 1, px, px);
+            total += blocks[i]->width + px * 2;
+        }
+        int x = (e->w - total) / 2, y = top + r * (t + gap);
+        for (int i = from; i < to; i++) {
+            bool on = chips[i] == st->filter;
+            struct rect box = {x, y, blocks[i]->width + px * 2, t};
+            struct draw_op *bg = push(d, DRAW_RECT, box);
+            bg->color = on ? col(e, COL_ACCENT) : col(e, COL_SURFACE);
+            bg->radius = t / 2;
+            struct draw_op *op = push(d, DRAW_TEXT,
+                                      (struct rect){x + px, y + (t - blocks[i]->height) / 2,
+                                                    blocks[i]->width, blocks[i]->height});
+            op->text = blocks[i];
+            op->color = on ? col(e, COL_ON_ACCENT) : col(e, COL_TEXT);
+            add_hit(hits, max, n, box, t, CONTROL_FILTER, chips[i]);
+            x += box.w + gap;
+        }
     }
 }
 
