@@ -186,8 +186,16 @@ static struct slide make_slide(struct app *a, const struct item *it)
     struct layout_env e = env_of(a);
     struct slide s = {.key = a->next_key++};
     if (it) {
-        s.dl = layout_slide(&e, it, (int)schedule_page(a->sched, a->wall),
-                            (int)schedule_count_shown(a->sched, a->wall));
+        /* The page indicator: the place in the rotation, or in what someone browses. */
+        int page = (int)schedule_page(a->sched, a->wall);
+        int pages = (int)schedule_count_shown(a->sched, a->wall);
+        for (size_t i = 0; a->active && i < a->n_order; i++) {
+            if (strcmp(a->order[i], it->id) == 0) {
+                page = (int)i + 1;
+                pages = (int)a->n_order;
+            }
+        }
+        s.dl = layout_slide(&e, it, page, pages);
         s.item_id = xstrdup(it->id);
     } else if (a->feed) {
         s.dl = layout_status(&e, tr(a->o.lang, STR_EMPTY_TITLE), tr(a->o.lang, STR_EMPTY_BODY));
@@ -219,6 +227,18 @@ static void show(struct app *a, struct slide next, bool fade)
         record_shown(a, next.item_id);
     const struct item *it = next.item_id ? feed_find(a->feed, next.item_id) : NULL;
     a->dwell_ms = it ? schedule_dwell(a->sched, it) : a->o.slide_ms;
+    a->dirty = true;
+}
+
+/* Lays out the slide on screen again (new words, a decoded photo, another page number),
+ * keeping its time on screen. */
+static void redraw_current(struct app *a, const struct item *it)
+{
+    struct slide s = make_slide(a, it);
+    int64_t start = a->phase_start_ms;
+    slide_clear(&a->cur);
+    a->cur = s;
+    a->phase_start_ms = start;
     a->dirty = true;
 }
 
@@ -465,6 +485,9 @@ static void end_interaction(struct app *a)
     free_ids(&a->order, &a->n_order);
     close_detail(a);
     controls_refresh(a);
+    const struct item *cur = app_current_item(a);
+    if (cur)
+        redraw_current(a, cur); /* the page indicator counts the rotation again */
     a->phase_start_ms = a->now_ms;
     a->dirty = true;
     log_info("back to the slideshow");
@@ -492,6 +515,8 @@ static void set_filter(struct app *a, enum item_type t)
         const struct item *first = feed_find(a->feed, a->order[0]);
         if (first)
             show(a, make_slide(a, first), true);
+    } else if (cur) {
+        redraw_current(a, cur); /* its place among what is browsed changed */
     }
     controls_refresh(a);
 }
@@ -756,12 +781,7 @@ void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, co
     const struct item *cur = a->cur.item_id ? feed_find(f, a->cur.item_id) : NULL;
     if (cur && schedule_eligible(a->sched, cur, a->wall)) {
         /* Same item, maybe new words or a newly decoded photo: redraw in place. */
-        struct slide s = make_slide(a, cur);
-        int64_t start = a->phase_start_ms;
-        slide_clear(&a->cur);
-        a->cur = s;
-        a->phase_start_ms = start;
-        a->dirty = true;
+        redraw_current(a, cur);
     } else {
         /* The slide on screen is gone (or was a status slide): replace it at the next tick,
          * and an item that is gone without a fade. */

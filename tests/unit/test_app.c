@@ -1096,9 +1096,11 @@ static void test_filters_limit_browsing(void **state)
     tick_at(&f, f.ms + TRANSITION_MS + 100);
     app_frame(f.app, &fr);
     assert_true(shows(fr.to, "i-new")); /* the newest first */
+    assert_true(shows_text(fr.to, "1 / 2")); /* the place among what is browsed */
     flick(&f, 1);
     fr = settle_down(&f);
     assert_true(shows(fr.to, "i-old"));
+    assert_true(shows_text(fr.to, "2 / 2"));
     flick(&f, 1);
     fr = settle_down(&f);
     assert_true(shows(fr.to, "i-new")); /* round again, never another type */
