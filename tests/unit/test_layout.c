@@ -847,6 +847,79 @@ static size_t screens_of(struct layout *const *ls, size_t n, const struct layout
     return k;
 }
 
+/* The controls of a touchscreen at every field screen, in both languages, as main.c sizes
+ * them when the display does not tell its size (a tenth of the short side): every control is
+ * at least that big, on the screen, apart from the others, and the filter row offers every
+ * type. The detail view fits its card. */
+static void test_controls_fit_every_screen(void **state)
+{
+    (void)state;
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    for (size_t i = 0; i < ARRAY_LEN(field_screens); i++) {
+        int w = field_screens[i].w, h = field_screens[i].h, t = (w < h ? w : h) / 10;
+        const struct layout *l = choose(ls, n, w, h);
+        for (int lang = 0; lang < LANG_COUNT; lang++) {
+            struct layout_env e = env_for(l, w, h, NULL, NULL);
+            e.lang = (enum lang)lang;
+            for (int detail = 0; detail < 2; detail++) {
+                struct controls_state st = {.target_px = t,
+                                            .types = (1u << ITEM_TYPE_COUNT) - 1,
+                                            .filter = ITEM_TYPE_COUNT,
+                                            .detail = detail,
+                                            .card = {w / 20, h / 5, w * 9 / 10, h * 3 / 5},
+                                            .can_browse = true};
+                struct control_hit hits[16];
+                size_t nh;
+                struct draw_list *d = layout_controls(&e, &st, hits, ARRAY_LEN(hits), &nh);
+                assert_int_equal(nh, detail ? 1 : 1 + 2 + ITEM_TYPE_COUNT + 1);
+                for (size_t k = 0; k < nh; k++) {
+                    struct rect r = hits[k].r;
+                    if (r.w < t || r.h < t || r.x < 0 || r.y < 0 || r.x + r.w > w || r.y + r.h > h)
+                        fail_msg("%dx%d: control %zu at %d,%d %dx%d (target %d)", w, h, k, r.x, r.y,
+                                 r.w, r.h, t);
+                    for (size_t j = 0; j < k; j++) {
+                        struct rect o = hits[j].r;
+                        if (r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h &&
+                            o.y < r.y + r.h)
+                            fail_msg("%dx%d: controls %zu and %zu overlap", w, h, j, k);
+                    }
+                }
+                /* No chip's words are cut at a size people can read. */
+                for (size_t k = 0; k < d->n; k++)
+                    if (d->ops[k].kind == DRAW_TEXT && d->ops[k].text->truncated)
+                        fail_msg("%dx%d: a control's text is cut", w, h);
+                draw_list_destroy(d);
+            }
+        }
+    }
+    free_layouts(ls, n);
+}
+
+/* A window dragged down to a few pixels (fuzz/regressions/layout/tiny-screen-recipients): a
+ * region under a pixel tall once divided by its own height. Every slide of every layout
+ * still lays out, without UB, at every size down to 1 x 1. */
+static void test_tiny_screens(void **state)
+{
+    (void)state;
+    struct layout **ls;
+    size_t n = load_layouts(&ls);
+    static const int sizes[][2] = {{1, 1}, {2, 1}, {1, 2}, {3, 3}, {16, 9}};
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < ARRAY_LEN(sizes); k++) {
+            struct layout_env e = env_for(ls[i], sizes[k][0], sizes[k][1], has_none, NULL);
+            for (int t = 0; t < ITEM_TYPE_COUNT; t++) {
+                struct item it = make_item((enum item_type)t);
+                draw_list_destroy(layout_slide(&e, &it, 1, 4));
+                item_clear(&it);
+            }
+            draw_list_destroy(layout_status(&e, "Title", "Message"));
+            draw_list_destroy(layout_header(&e, "Community", "26 november", "09:00"));
+        }
+    }
+    free_layouts(ls, n);
+}
+
 static void test_automatic_choice(void **state)
 {
     (void)state;
@@ -1344,7 +1417,9 @@ int main(void)
         cmocka_unit_test(test_readable_sizes),
         cmocka_unit_test(test_regions_hold_a_line),
         cmocka_unit_test(test_text_stays_clear_of_the_qr_code),
+        cmocka_unit_test(test_controls_fit_every_screen),
         cmocka_unit_test(test_every_layout_every_slide),
+        cmocka_unit_test(test_tiny_screens),
         cmocka_unit_test(test_corpora_in_every_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
