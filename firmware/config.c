@@ -27,6 +27,7 @@ enum section {
     SEC_CACHE,
     SEC_LOG,
     SEC_INPUT,
+    SEC_VIDEO,
     SEC_YAMMER,
     SEC_HUMHUB,
     SEC_DISCOURSE,
@@ -34,10 +35,10 @@ enum section {
 };
 
 static const char *const section_names[] = {
-    [SEC_FEED] = "feed",          [SEC_DISPLAY] = "display", [SEC_CONTENT] = "content",
-    [SEC_HOURS] = "office_hours", [SEC_CACHE] = "cache",     [SEC_LOG] = "log",
-    [SEC_INPUT] = "input",        [SEC_YAMMER] = "yammer",   [SEC_HUMHUB] = "humhub",
-    [SEC_DISCOURSE] = "discourse",
+    [SEC_FEED] = "feed",          [SEC_DISPLAY] = "display",     [SEC_CONTENT] = "content",
+    [SEC_HOURS] = "office_hours", [SEC_CACHE] = "cache",         [SEC_LOG] = "log",
+    [SEC_INPUT] = "input",        [SEC_VIDEO] = "video",         [SEC_YAMMER] = "yammer",
+    [SEC_HUMHUB] = "humhub",      [SEC_DISCOURSE] = "discourse",
 };
 static_assert(ARRAY_LEN(section_names) == SEC_COUNT, "one name per section");
 
@@ -226,6 +227,20 @@ static const struct option options[] = {
         "Width of the picture in millimetres, to size the controls; 0: what the display says."),
     BOOL(SEC_INPUT, "quit_key", input_quit_key, "false",
          "Escape or Q quits a fullscreen kiosk; a window given with --window always may."),
+
+    BOOL(SEC_VIDEO, "enabled", video_enabled, "true",
+         "Download and play the introduction videos the feed names; false: never fetch them."),
+    INT(SEC_VIDEO, "max_mb", video_max_mb, "50", 1, 2000,
+        "Largest video download accepted, in megabytes; videos count in cache.max_mb."),
+    INT(SEC_VIDEO, "max_seconds", video_max_seconds, "60", 5, 600,
+        "Longest time a video keeps its slide on screen, in seconds; a longer one stops there."),
+    INT(SEC_VIDEO, "max_width", video_max_w, "1920", 64, 7680,
+        "Largest video picture accepted, with max_height, in either orientation; a larger "
+        "one is refused (its photo shows). Smaller ones are scaled to the screen."),
+    INT(SEC_VIDEO, "max_height", video_max_h, "1080", 64, 7680,
+        "Largest video picture accepted, with max_width."),
+    BOOL(SEC_VIDEO, "audio", video_audio, "false",
+         "Play a video's sound (a break room); false: videos play muted."),
 
     STRING(SEC_YAMMER, "base_url", yammer_base_url, "https://www.yammer.com/api/v1",
            "Viva Engage (Yammer) REST API address; empty: feed.url."),

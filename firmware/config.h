@@ -68,6 +68,14 @@ struct config {
     int screen_width_mm; /* 0: ask the display */
     bool input_quit_key; /* Escape/Q quits a fullscreen kiosk */
 
+    /* [video]: introduction videos */
+    bool video_enabled;    /* false: videos are never downloaded */
+    int video_max_mb;      /* largest download */
+    int video_max_seconds; /* longest time a video keeps its slide */
+    int video_max_w;       /* largest picture accepted (pixel count and longer side) */
+    int video_max_h;
+    bool video_audio; /* false: muted */
+
     /* [yammer], [humhub], [discourse]: a platform as the source (docs/sources.md). Lists are
      * comma-separated; the source module checks them. */
     char *yammer_base_url;

@@ -62,6 +62,10 @@ struct transfer {
     char *date;
     const atomic_bool *cancel;
     bool cancelled;
+    bool (*sink)(void *ctx, const void *data, size_t len);
+    void *sink_ctx;
+    size_t sunk;      /* bytes the sink took */
+    bool sink_failed; /* it refused some */
 };
 
 /* libcurl calls this about once a second and at every chunk: a way out of a hung transfer. */
@@ -288,6 +292,20 @@ out:
     return inside;
 }
 
+char *url_file_path(const char *url)
+{
+    char *path = NULL, *scheme = NULL;
+    CURLU *u = url_parse(url);
+    if (!u)
+        return NULL;
+    scheme = url_part(u, CURLUPART_SCHEME, 0);
+    if (scheme_is(scheme, "file"))
+        path = file_url_path(u);
+    free(scheme);
+    curl_url_cleanup(u);
+    return path;
+}
+
 bool url_media_allowed(const char *feed_url, const char *url)
 {
     bool allowed = false;
@@ -419,6 +437,18 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
     struct transfer *t = userdata;
     size_t n = size * nmemb;
     bool success = t->status == 0 || (t->status >= 200 && t->status < 300);
+    if (success && t->sink) {
+        if (n > t->max_bytes - t->sunk) {
+            t->too_large = true;
+            return 0;
+        }
+        if (!t->sink(t->sink_ctx, data, n)) {
+            t->sink_failed = true;
+            return 0;
+        }
+        t->sunk += n;
+        return n;
+    }
     size_t cap = success || t->max_bytes < ERROR_BODY_CAP ? t->max_bytes : ERROR_BODY_CAP;
     if (n > cap - t->body.len) {
         if (success) {
@@ -594,6 +624,8 @@ static void conclude(const struct transfer *t, CURLcode rc, bool is_file, const 
         fail(resp, FETCH_TRANSPORT_ERROR, "cancelled");
     } else if (t->too_large) {
         fail(resp, FETCH_TOO_LARGE, "body larger than %zu bytes", t->max_bytes);
+    } else if (t->sink_failed) {
+        fail(resp, FETCH_TRANSPORT_ERROR, "the body could not be stored");
     } else if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && t->error_body_capped)) {
         if (is_file && resp->status == 0)
             resp->status = 200;
@@ -617,7 +649,8 @@ static void conclude(const struct transfer *t, CURLcode rc, bool is_file, const 
 enum fetch_result fetcher_get(struct fetcher *f, const struct fetch_request *req,
                               struct fetch_response *resp)
 {
-    struct transfer t = {.resp = resp, .cancel = req->cancel};
+    struct transfer t = {
+        .resp = resp, .cancel = req->cancel, .sink = req->sink, .sink_ctx = req->sink_ctx};
     struct curl_slist *headers = NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     bool is_file = false;
@@ -669,14 +702,14 @@ enum fetch_result fetcher_get(struct fetcher *f, const struct fetch_request *req
         resp->body = t.body.data;
         t.body = (struct strbuf){0};
     }
+    if (resp->result == FETCH_OK && t.sink)
+        resp->len = t.sunk;
     resp->retry_after_s = parse_retry_after(t.retry_after, t.date);
     log_debug("GET -> %s, status %ld, %zu bytes", fetch_result_name(resp->result), resp->status,
               resp->len);
 out:
-    if (!resp->body) {
-        resp->body = xstrdup("");
-        resp->len = 0;
-    }
+    if (!resp->body)
+        resp->body = xstrdup(""); /* len stays: 0, or what a sink took */
     scrub(resp->error, req->token);
     if (f) {
         /* Never leave the handle pointing at this call's stack and header list. */

@@ -48,6 +48,13 @@ struct fetch_request {
     const atomic_bool
         *cancel; /* when it turns true the transfer stops soon (FETCH_TRANSPORT_ERROR,
                     "cancelled"), so shutdown never waits out a hung server; or NULL */
+    /* A success body goes to sink(sink_ctx, data, len) as it arrives instead of into
+     * resp->body (which stays empty; resp->len counts what the sink got), still bounded by
+     * max_bytes: a download straight to a file, never whole in memory. sink returns false
+     * when it cannot take the bytes, which stops the transfer (FETCH_TRANSPORT_ERROR). Error
+     * bodies still go to resp->body. NULL: the body is kept in memory. */
+    bool (*sink)(void *sink_ctx, const void *data, size_t len);
+    void *sink_ctx;
 };
 
 struct fetch_response {
@@ -102,5 +109,10 @@ bool url_same_origin(const char *a, const char *b);
  * resolving symlinks with realpath (so a file that does not exist is false). Everything else
  * (file: from an http feed, gopher:, ftp:, data:, javascript:, relative or empty) is false. */
 bool url_media_allowed(const char *feed_url, const char *url);
+
+/* The decoded local path of a file: URL on this host (the caller frees it), or NULL for any
+ * other URL, another host, or a path with dot segments or bytes a path cannot hold. It does
+ * not check where the path leads: url_media_allowed does. */
+char *url_file_path(const char *url);
 
 #endif

@@ -15,18 +15,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC   "PRIKIMG1\n"
-#define SUFFIX  ".img"
-#define MAX_URL 4096
+#define MAGIC        "PRIKIMG1\n"
+#define SUFFIX       ".img"
+#define VIDEO_SUFFIX ".vid"
+#define URL_SUFFIX   ".vid.url" /* beside HASH.vid: the URL it holds */
+#define MAX_URL      4096
+#define STEM_LEN     16 /* the hash in hex: every file of one URL starts with it */
 
 struct imgcache {
     char *dir;
     size_t max_bytes;
 };
 
+/* The cache file of url with the given suffix. */
+static char *file_of(const struct imgcache *c, const char *url, const char *suffix)
+{
+    return xasprintf("%s/%016llx%s", c->dir, (unsigned long long)hash64_str(url), suffix);
+}
+
 static char *path_of(const struct imgcache *c, const char *url)
 {
-    return xasprintf("%s/%016llx" SUFFIX, c->dir, (unsigned long long)hash64_str(url));
+    return file_of(c, url, SUFFIX);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -45,11 +54,13 @@ struct imgcache *imgcache_open(const char *dir, size_t max_bytes)
     struct imgcache *c = xcalloc(1, sizeof *c);
     c->dir = xstrdup(dir);
     c->max_bytes = max_bytes;
-    /* disk_write_atomic names its temporary files NAME.tmp.PID: any left are from a crash. */
+    /* disk_write_atomic and imgcache_video_begin name their temporary files NAME.tmp.PID:
+     * any left are from a crash. */
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (strstr(e->d_name, SUFFIX ".tmp.")) {
+        if (strstr(e->d_name, SUFFIX ".tmp.") || strstr(e->d_name, VIDEO_SUFFIX ".tmp.") ||
+            strstr(e->d_name, URL_SUFFIX ".tmp.")) {
             char *p = xasprintf("%s/%s", dir, e->d_name);
             disk_remove(p, err, sizeof err);
             free(p);
@@ -113,7 +124,7 @@ bool imgcache_put(struct imgcache *c, const char *url, const void *data, size_t 
 
 struct entry {
     char *name;
-    size_t size;
+    size_t size; /* a video's with its URL file */
     struct timespec used;
 };
 
@@ -127,36 +138,59 @@ static int by_oldest(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* Removes the cache file name (and, for a video, its URL file first, so that a video is never
+ * vouched for while it goes). */
+static bool remove_entry(const struct imgcache *c, const char *name)
+{
+    char err[256];
+    bool ok = true;
+    if (ends_with(name, VIDEO_SUFFIX)) {
+        char *url_file = xasprintf("%s/%s%s", c->dir, name, URL_SUFFIX + strlen(VIDEO_SUFFIX));
+        ok = disk_remove(url_file, err, sizeof err);
+        free(url_file);
+    }
+    char *p = xasprintf("%s/%s", c->dir, name);
+    ok = ok && disk_remove(p, err, sizeof err);
+    if (!ok)
+        log_warn("%s", err);
+    free(p);
+    return ok;
+}
+
 size_t imgcache_retain(struct imgcache *c, const char *const *keep, size_t n)
 {
     if (!c)
         return 0;
     char **wanted = xcalloc(n ? n : 1, sizeof *wanted);
-    for (size_t i = 0; i < n; i++) {
-        char *p = path_of(c, keep[i]);
-        wanted[i] = xstrdup(strrchr(p, '/') + 1);
-        free(p);
-    }
+    for (size_t i = 0; i < n; i++)
+        wanted[i] = xasprintf("%016llx", (unsigned long long)hash64_str(keep[i]));
     struct entry *entries = NULL;
     size_t count = 0, total = 0;
-    char err[256];
     DIR *d = opendir(c->dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (!ends_with(e->d_name, SUFFIX))
+        bool image = ends_with(e->d_name, SUFFIX), video = ends_with(e->d_name, VIDEO_SUFFIX);
+        bool url_file = ends_with(e->d_name, URL_SUFFIX);
+        if (!image && !video && !url_file)
             continue;
-        char *p = xasprintf("%s/%s", c->dir, e->d_name);
         bool keep_it = false;
         for (size_t i = 0; i < n && !keep_it; i++)
-            keep_it = strcmp(wanted[i], e->d_name) == 0;
+            keep_it = strncmp(wanted[i], e->d_name, STEM_LEN) == 0 && e->d_name[STEM_LEN] == '.';
         struct stat st;
+        char *p = xasprintf("%s/%s", c->dir, e->d_name);
         if (!keep_it) {
-            /* an item that left the feed takes its pictures with it */
-            disk_remove(p, err, sizeof err);
-        } else if (stat(p, &st) == 0) {
+            /* an item that left the feed takes its pictures and videos with it */
+            remove_entry(c, e->d_name);
+        } else if (!url_file && stat(p, &st) == 0) {
+            size_t size = (size_t)st.st_size;
+            struct stat ust;
+            char *u = xasprintf("%s%s", p, URL_SUFFIX + strlen(VIDEO_SUFFIX));
+            if (video && stat(u, &ust) == 0)
+                size += (size_t)ust.st_size;
+            free(u);
             entries = xrealloc(entries, (count + 1) * sizeof *entries);
-            entries[count++] = (struct entry){xstrdup(e->d_name), (size_t)st.st_size, st.st_mtim};
-            total += (size_t)st.st_size;
+            entries[count++] = (struct entry){xstrdup(e->d_name), size, st.st_mtim};
+            total += size;
         }
         free(p);
     }
@@ -165,12 +199,8 @@ size_t imgcache_retain(struct imgcache *c, const char *const *keep, size_t n)
     if (count > 1) /* qsort's array must not be NULL, even for no elements */
         qsort(entries, count, sizeof *entries, by_oldest);
     for (size_t i = 0; i < count; i++) {
-        if (total > c->max_bytes) {
-            char *p = xasprintf("%s/%s", c->dir, entries[i].name);
-            if (disk_remove(p, err, sizeof err))
-                total -= entries[i].size;
-            free(p);
-        }
+        if (total > c->max_bytes && remove_entry(c, entries[i].name))
+            total -= entries[i].size;
         free(entries[i].name);
     }
     free(entries);
@@ -178,4 +208,119 @@ size_t imgcache_retain(struct imgcache *c, const char *const *keep, size_t n)
         free(wanted[i]);
     free(wanted);
     return total;
+}
+
+/* ---- videos --------------------------------------------------------------------------- */
+
+struct imgcache_video {
+    char *url, *path, *tmp, *url_file;
+    int fd;
+    bool failed;
+};
+
+struct imgcache_video *imgcache_video_begin(struct imgcache *c, const char *url)
+{
+    if (!c || !url || strlen(url) > MAX_URL)
+        return NULL;
+    struct imgcache_video *w = xcalloc(1, sizeof *w);
+    w->url = xstrdup(url);
+    w->path = file_of(c, url, VIDEO_SUFFIX);
+    w->url_file = file_of(c, url, URL_SUFFIX);
+    w->tmp = xasprintf("%s.tmp.%ld", w->path, (long)getpid());
+    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        log_warn("cannot write %s: %s", w->tmp, strerror(errno));
+        imgcache_video_abort(w);
+        return NULL;
+    }
+    return w;
+}
+
+bool imgcache_video_write(void *ctx, const void *data, size_t len)
+{
+    struct imgcache_video *w = ctx;
+    const char *p = data;
+    while (!w->failed && len > 0) {
+        ssize_t n = write(w->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            log_warn("cannot write %s: %s", w->tmp, n < 0 ? strerror(errno) : "no progress");
+            w->failed = true;
+            break;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return !w->failed;
+}
+
+bool imgcache_video_commit(struct imgcache_video *w)
+{
+    if (!w)
+        return false;
+    char err[256];
+    bool ok = false;
+    if (w->failed)
+        goto out;
+    if (fsync(w->fd) != 0 || close(w->fd) != 0) {
+        log_warn("cannot write %s: %s", w->tmp, strerror(errno));
+        w->fd = -1;
+        goto out;
+    }
+    w->fd = -1;
+    /* The old URL file goes first: between the two renames nothing vouches for the file. */
+    if (!disk_remove(w->url_file, err, sizeof err)) {
+        log_warn("%s", err);
+        goto out;
+    }
+    if (rename(w->tmp, w->path) != 0) {
+        log_warn("cannot rename %s: %s", w->tmp, strerror(errno));
+        goto out;
+    }
+    char *line = xasprintf("%s\n", w->url);
+    /* Its folder sync also makes the video's rename durable: they share the folder. */
+    ok = disk_write_atomic(w->url_file, line, strlen(line), err, sizeof err);
+    if (!ok)
+        log_warn("%s", err);
+    free(line);
+out:
+    imgcache_video_abort(w);
+    return ok;
+}
+
+void imgcache_video_abort(struct imgcache_video *w)
+{
+    if (!w)
+        return;
+    if (w->fd >= 0)
+        close(w->fd);
+    unlink(w->tmp); /* gone already after a commit */
+    free(w->url);
+    free(w->path);
+    free(w->tmp);
+    free(w->url_file);
+    free(w);
+}
+
+bool imgcache_video_path(struct imgcache *c, const char *url, char *buf, size_t len)
+{
+    if (!c || !url || !buf)
+        return false;
+    char *path = file_of(c, url, VIDEO_SUFFIX);
+    char *url_file = file_of(c, url, URL_SUFFIX);
+    char err[256];
+    size_t n = 0, want = strlen(url);
+    char *stored = disk_read_file(url_file, MAX_URL + 2, &n, err, sizeof err);
+    struct stat st;
+    bool hit = stored && n == want + 1 && memcmp(stored, url, want) == 0 && stored[want] == '\n' &&
+               stat(path, &st) == 0 && S_ISREG(st.st_mode) && strlen(path) < len;
+    if (hit) {
+        snprintf(buf, len, "%s", path);
+        utimensat(AT_FDCWD, path, NULL, 0); /* a use: now is its place in the LRU order */
+    }
+    free(stored);
+    free(url_file);
+    free(path);
+    return hit;
 }

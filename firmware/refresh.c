@@ -24,6 +24,8 @@
 #define MAX_IMAGES      600
 #define IMAGE_BUDGET    ((size_t)192 << 20) /* decoded bytes a snapshot may hold */
 #define IMAGE_MAX_BYTES ((size_t)16 << 20)
+#define MAX_VIDEOS      32
+#define POSTER_BUDGET   ((size_t)48 << 20) /* bytes of video posters a snapshot may hold */
 
 /* An image shared between the worker's last set and the snapshots it handed out. */
 struct image_ref {
@@ -70,12 +72,85 @@ const struct image *image_set_get(const struct image_set *set, const char *url)
     return r ? r->img : NULL;
 }
 
+/* A video shared, like an image, between the worker's last set and the snapshots. Never
+ * changed once in a set: a download makes a new one. */
+struct video_ref {
+    struct snapshot_video v; /* v.path NULL: not playable */
+    char *url;
+    char *path;                   /* v.path, owned */
+    struct video_picture *poster; /* v.poster, owned */
+    bool want_poster;             /* an item with it has no photo */
+    bool settled;                 /* playable, or refused for good: nothing more to try */
+    atomic_int refs;
+};
+
+struct video_set {
+    struct video_ref **refs;
+    size_t n;
+};
+
+static void video_ref_put(struct video_ref *r)
+{
+    if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        video_picture_free(r->poster);
+        free(r->path);
+        free(r->url);
+        free(r);
+    }
+}
+
+static struct video_ref *video_ref_new(const char *url, bool want_poster)
+{
+    struct video_ref *r = xcalloc(1, sizeof *r);
+    r->url = xstrdup(url);
+    r->want_poster = want_poster;
+    atomic_init(&r->refs, 1);
+    return r;
+}
+
+static void video_set_destroy(struct video_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        video_ref_put(s->refs[i]);
+    free(s->refs);
+    free(s);
+}
+
+/* A new set holding the same videos. */
+static struct video_set *video_set_share(const struct video_set *s)
+{
+    struct video_set *c = xcalloc(1, sizeof *c);
+    c->refs = xcalloc(s && s->n ? s->n : 1, sizeof *c->refs);
+    for (size_t i = 0; s && i < s->n; i++) {
+        atomic_fetch_add(&s->refs[i]->refs, 1);
+        c->refs[c->n++] = s->refs[i];
+    }
+    return c;
+}
+
+static struct video_ref *video_set_find(const struct video_set *s, const char *url)
+{
+    for (size_t i = 0; s && url && i < s->n; i++)
+        if (strcmp(s->refs[i]->url, url) == 0)
+            return s->refs[i];
+    return NULL;
+}
+
+const struct snapshot_video *video_set_get(const struct video_set *set, const char *url)
+{
+    const struct video_ref *r = video_set_find(set, url);
+    return r && r->v.path ? &r->v : NULL;
+}
+
 void snapshot_destroy(struct snapshot *s)
 {
     if (!s)
         return;
     feed_destroy(s->feed);
     image_set_destroy(s->images);
+    video_set_destroy(s->videos);
     free(s);
 }
 
@@ -98,6 +173,7 @@ struct refresh {
     struct fetcher *fetcher;
     struct imgcache *images;
     struct image_set *last_images;
+    struct video_set *last_videos;
     char *etag, *last_modified;
     uint32_t last_hash;
     bool have_hash;
@@ -304,16 +380,235 @@ static struct image_set *load_images(struct refresh *r, const struct feed *f, bo
     return set;
 }
 
-static void store_cache(struct refresh *r, const struct feed *f, const struct image_set *images);
+/* ---- videos ---------------------------------------------------------------------------- */
 
-/* Hands a parsed feed over with its images; the worker keeps a reference to the images. */
+/* How much of a URL a log line shows: not its query, which may carry a signature. */
+static int url_log_len(const char *url)
+{
+    size_t n = strcspn(url, "?#");
+    return n > 120 ? 120 : (int)n;
+}
+
+static size_t posters_bytes(const struct video_set *s)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; s && i < s->n; i++) {
+        const struct video_picture *p = s->refs[i]->poster;
+        if (p)
+            bytes += (size_t)p->w * (size_t)p->h * 3 / 2;
+    }
+    return bytes;
+}
+
+/* Checks the file at path with video_probe and makes ref playable from it (with a poster
+ * when one is wanted and the set's poster budget allows); a refusal is logged with the URL
+ * and settles ref. */
+static void check_video(struct refresh *r, struct video_ref *ref, const char *path,
+                        const struct video_set *set)
+{
+    char err[256];
+    ref->settled = true;
+    if (!video_probe(path, &r->o.video_limits, &ref->v.info, err, sizeof err)) {
+        log_warn("video %.*s refused: %s", url_log_len(ref->url), ref->url, err);
+        return;
+    }
+    ref->path = xstrdup(path);
+    ref->v.path = ref->path;
+    if (ref->want_poster) {
+        int side = r->o.max_photo_px > 0 ? r->o.max_photo_px : 1600;
+        if (posters_bytes(set) + (size_t)side * (size_t)side * 3 / 2 > POSTER_BUDGET) {
+            log_warn("video %.*s: no poster, the snapshot's poster budget is used up",
+                     url_log_len(ref->url), ref->url);
+        } else {
+            ref->poster = video_poster(path, &r->o.video_limits, side, side, err, sizeof err);
+            if (!ref->poster)
+                log_warn("video %.*s: no poster: %s", url_log_len(ref->url), ref->url, err);
+        }
+        ref->v.poster = ref->poster;
+    }
+    log_debug("video %.*s: %dx%d %s, %lld ms", url_log_len(ref->url), ref->url, ref->v.info.width,
+              ref->v.info.height, ref->v.info.codec, (long long)ref->v.info.duration_ms);
+}
+
+/* A video from what is already on this machine: the cache, or the local file a file: feed
+ * names (used in place). Unsettled when it still has to be downloaded. */
+static struct video_ref *local_video(struct refresh *r, const char *url, bool want_poster,
+                                     const struct video_set *set)
+{
+    struct video_ref *ref = video_ref_new(url, want_poster);
+    char path[4200];
+    char *file = url_file_path(url); /* the resolver let it through: inside the feed's folder */
+    if (file) {
+        check_video(r, ref, file, set);
+    } else if (imgcache_video_path(r->images, url, path, sizeof path)) {
+        check_video(r, ref, path, set);
+    } else if (!r->images) {
+        log_info("video %.*s not fetched: there is no cache folder to keep it in", url_log_len(url),
+                 url);
+        ref->settled = true;
+    }
+    free(file);
+    return ref;
+}
+
+/* The videos a feed names, sharing what the previous snapshot settled, and those on disk;
+ * the rest (unsettled) are for download_videos. */
+static struct video_set *load_videos(struct refresh *r, const struct feed *f)
+{
+    struct video_set *set = xcalloc(1, sizeof *set);
+    set->refs = xcalloc(MAX_VIDEOS, sizeof *set->refs);
+    if (r->o.video_max_bytes == 0)
+        return set;
+    for (size_t i = 0; i < f->n_items; i++) {
+        const struct item *it = &f->items[i];
+        const char *url = it->video_url;
+        if (!url || video_set_find(set, url))
+            continue;
+        if (set->n == MAX_VIDEOS) {
+            log_warn("video %.*s skipped: the content names more than %d videos", url_log_len(url),
+                     url, MAX_VIDEOS);
+            continue;
+        }
+        /* the poster stands in for the photo, so only an item without one needs it */
+        bool want_poster = false;
+        for (size_t k = i; k < f->n_items; k++) {
+            const struct item *o = &f->items[k];
+            if (o->video_url && strcmp(o->video_url, url) == 0 && !o->image_url)
+                want_poster = true;
+        }
+        struct video_ref *ref = video_set_find(r->last_videos, url);
+        if (ref && ref->settled && (ref->poster || !want_poster || !ref->v.path)) {
+            atomic_fetch_add(&ref->refs, 1);
+        } else {
+            ref = local_video(r, url, want_poster, set);
+        }
+        set->refs[set->n++] = ref;
+    }
+    return set;
+}
+
+static bool videos_unsettled(const struct video_set *s)
+{
+    for (size_t i = 0; s && i < s->n; i++)
+        if (!s->refs[i]->settled)
+            return true;
+    return false;
+}
+
+/* Downloads the video at ref's URL straight into the cache (never whole in memory) and checks
+ * it. Returns a new ref: playable, refused (settled), or unsettled after a failure that may
+ * pass (the network), to be tried again with the next content. */
+static struct video_ref *download_video(struct refresh *r, const struct video_ref *old,
+                                        const char *token, const struct video_set *set)
+{
+    struct video_ref *ref = video_ref_new(old->url, old->want_poster);
+    struct imgcache_video *w = imgcache_video_begin(r->images, ref->url);
+    if (!w)
+        return ref;
+    struct fetch_request req = request_base(r, ref->url);
+    req.token = token; /* fetch sends it only to the feed's own origin */
+    req.max_bytes = r->o.video_max_bytes;
+    /* A video is many times a feed: the whole transfer may take ten times as long. A server
+     * that stalls is still given up after the stall time-out. */
+    req.total_timeout_ms = (r->o.transfer_timeout_s > 0 ? r->o.transfer_timeout_s : 60) * 10000L;
+    req.sink = imgcache_video_write;
+    req.sink_ctx = w;
+    struct fetch_response resp = {0};
+    enum fetch_result res = fetcher_get(r->fetcher, &req, &resp);
+    char path[4200];
+    if (res != FETCH_OK) {
+        imgcache_video_abort(w);
+        log_warn("video %.*s not downloaded: %s", url_log_len(ref->url), ref->url, resp.error);
+        /* too large, refused, or a client error will not change by asking again */
+        ref->settled = res == FETCH_TOO_LARGE || res == FETCH_REFUSED ||
+                       (res == FETCH_HTTP_ERROR && resp.status >= 400 && resp.status < 500 &&
+                        resp.status != 408 && resp.status != 429);
+    } else if (imgcache_video_commit(w) &&
+               imgcache_video_path(r->images, ref->url, path, sizeof path)) {
+        log_info("video %.*s: %zu bytes downloaded", url_log_len(ref->url), ref->url, resp.len);
+        check_video(r, ref, path, set);
+    }
+    fetch_response_clear(&resp);
+    return ref;
+}
+
+static void retain_media(struct refresh *r, const struct image_set *images,
+                         const struct video_set *videos);
+static struct feed *parse(struct refresh *r, const char *body, size_t len, char *err,
+                          size_t errlen);
+
+/* After the snapshot of new content is handed over: downloads its missing videos, then hands
+ * the same content over again (parsed anew from json, as the cache would) with them. */
+static void download_videos(struct refresh *r, const char *json)
+{
+    struct video_set *set = video_set_share(r->last_videos);
+    char *token = read_token(r);
+    bool any = false;
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->refs[i]->settled)
+            continue;
+        pthread_mutex_lock(&r->lock);
+        bool stop = r->stop;
+        pthread_mutex_unlock(&r->lock);
+        if (stop)
+            break;
+        struct video_ref *ref = download_video(r, set->refs[i], token, set);
+        video_ref_put(set->refs[i]);
+        set->refs[i] = ref;
+        any = any || ref->v.path;
+    }
+    if (token) {
+        memset(token, 0, strlen(token));
+        free(token);
+    }
+    char err[200];
+    struct feed *f = any ? parse(r, json, strlen(json), err, sizeof err) : NULL;
+    if (any && !f)
+        log_warn("content with its videos not handed over: %s", err);
+    if (!f) {
+        video_set_destroy(r->last_videos);
+        r->last_videos = set;
+        return;
+    }
+    struct snapshot *s = xcalloc(1, sizeof *s);
+    s->feed = f;
+    s->images = load_images(r, f, false); /* all shared with the last snapshot */
+    /* The new bytes count in the bound: apply it, and offer only the videos it kept. */
+    retain_media(r, s->images, set);
+    size_t playable = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        struct video_ref *ref = set->refs[i];
+        if (ref->v.path && access(ref->v.path, R_OK) != 0) {
+            log_warn("video %.*s dropped from the cache: over cache.max_mb", url_log_len(ref->url),
+                     ref->url);
+            set->refs[i] = video_ref_new(ref->url, ref->want_poster);
+            set->refs[i]->settled = true;
+            video_ref_put(ref);
+        }
+        playable += set->refs[i]->v.path != NULL;
+    }
+    s->videos = video_set_share(set);
+    video_set_destroy(r->last_videos);
+    r->last_videos = set;
+    log_info("videos downloaded: %zu of the content's %zu can play", playable, set->n);
+    publish(r, s);
+}
+
+static void store_cache(struct refresh *r, const struct feed *f, const struct image_set *images,
+                        const struct video_set *videos);
+
+/* Hands a parsed feed over with its images and the videos on disk (the worker keeps a
+ * reference to both), then downloads the missing videos and hands the content over again. */
 static void deliver(struct refresh *r, struct feed *f, bool from_cache)
 {
     struct snapshot *s = xcalloc(1, sizeof *s);
     s->feed = f;
     /* From the cache at start: only cached images, so the screen fills before any network. */
     s->images = load_images(r, f, !from_cache);
+    s->videos = load_videos(r, f);
     s->from_cache = from_cache;
+    video_set_destroy(r->last_videos);
+    r->last_videos = video_set_share(s->videos);
     image_set_destroy(r->last_images);
     r->last_images = xcalloc(1, sizeof *r->last_images);
     r->last_images->refs = xcalloc(s->images->n ? s->images->n : 1, sizeof(struct image_ref *));
@@ -321,12 +616,16 @@ static void deliver(struct refresh *r, struct feed *f, bool from_cache)
         atomic_fetch_add(&s->images->refs[i]->refs, 1);
         r->last_images->refs[r->last_images->n++] = s->images->refs[i];
     }
-    log_info("%s: %zu items to show, %zu images", from_cache ? "cached feed" : "feed", f->n_items,
-             s->images->n);
+    log_info("%s: %zu items to show, %zu images, %zu videos", from_cache ? "cached feed" : "feed",
+             f->n_items, s->images->n, s->videos->n);
     /* Persist before handing over: after publish the feed belongs to the main thread. */
     if (!from_cache)
-        store_cache(r, f, s->images);
+        store_cache(r, f, s->images, s->videos);
+    char *again = !from_cache && videos_unsettled(s->videos) ? feed_serialize(f) : NULL;
     publish(r, s);
+    if (again)
+        download_videos(r, again);
+    free(again);
 }
 
 static struct feed *parse(struct refresh *r, const char *body, size_t len, char *err, size_t errlen)
@@ -400,7 +699,8 @@ static void load_cache(struct refresh *r)
 /* The visible part of the feed only: a closed group's item never reaches the disk. Written
  * after the images it uses are on disk and before the ones it no longer uses are deleted, so
  * a power cut at any moment leaves a feed whose images are there. */
-static void store_cache(struct refresh *r, const struct feed *f, const struct image_set *images)
+static void store_cache(struct refresh *r, const struct feed *f, const struct image_set *images,
+                        const struct video_set *videos)
 {
     char *path = cache_path(r);
     char err[256];
@@ -413,13 +713,24 @@ static void store_cache(struct refresh *r, const struct feed *f, const struct im
         log_warn("cache: %s", err);
     free(json);
     free(path);
-    if (!ok || !r->images)
+    if (ok)
+        retain_media(r, images, videos);
+}
+
+/* Deletes the cached images and videos the content no longer uses, then applies the bound. */
+static void retain_media(struct refresh *r, const struct image_set *images,
+                         const struct video_set *videos)
+{
+    if (!r->images)
         return;
-    const char **keep = xcalloc(images->n ? images->n : 1, sizeof *keep);
+    const char **keep = xcalloc(images->n + videos->n + 1, sizeof *keep);
+    size_t n = 0;
     for (size_t i = 0; i < images->n; i++)
-        keep[i] = images->refs[i]->url;
-    size_t bytes = imgcache_retain(r->images, keep, images->n);
-    log_debug("image cache: %zu images, %zu bytes", images->n, bytes);
+        keep[n++] = images->refs[i]->url;
+    for (size_t i = 0; i < videos->n; i++)
+        keep[n++] = videos->refs[i]->url;
+    size_t bytes = imgcache_retain(r->images, keep, n);
+    log_debug("media cache: %zu images, %zu videos, %zu bytes", images->n, videos->n, bytes);
     free(keep);
 }
 
@@ -687,6 +998,7 @@ void refresh_stop(struct refresh *r)
     imgcache_close(r->images);
     snapshot_destroy(r->pending);
     image_set_destroy(r->last_images);
+    video_set_destroy(r->last_videos);
     fetcher_destroy(r->fetcher);
     free(r->etag);
     free(r->last_modified);

@@ -6,6 +6,7 @@
 
 #include "image.h"
 #include "model.h"
+#include "video.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,21 +28,45 @@ struct refresh_options {
                                     avatars to 256 px. 0: 1600 */
     const struct source *source; /* NULL: the native feed at feed_url. Else a platform whose
                                     base URL is feed_url; borrowed, must outlive refresh_stop */
+    size_t video_max_bytes;      /* largest video download (video.max_mb); 0: videos are neither
+                                    fetched nor offered */
+    struct video_limits video_limits; /* what video_probe refuses; zero fields: defaults */
 };
 
 /* Decoded images of a snapshot, by absolute URL. */
 struct image_set;
 
-/* What the worker hands over: content that passed the visibility rules, with its images. */
+/* Videos of a snapshot, by absolute URL. */
+struct video_set;
+
+/* A video that is on disk and passed video_probe: ready for video_open. */
+struct snapshot_video {
+    const char *path;                   /* the file: in the cache folder, or the local file a
+                                           file: feed names (never a URL) */
+    struct video_info info;             /* size as shown, duration (-1: unknown), codec */
+    const struct video_picture *poster; /* the first frame, fit to max_photo_px, when an item
+                                           with this video has no image_url; else NULL */
+};
+
+/* What the worker hands over: content that passed the visibility rules, with its images and
+ * the videos that are ready. Videos download after the snapshot of new content is handed
+ * over (the slideshow never waits for them): once they are in, the worker hands over the same
+ * content again with them (a second snapshot; app_set_feed keeps the slide on screen). */
 struct snapshot {
     struct feed *feed;        /* owned */
     struct image_set *images; /* owned */
+    struct video_set *videos; /* owned */
     bool from_cache;          /* the last good content from disk, not (yet) from the server */
 };
 void snapshot_destroy(struct snapshot *s); /* NULL-safe */
 
 /* The decoded image for url in the set, or NULL. Borrowed; valid while the set lives. */
 const struct image *image_set_get(const struct image_set *set, const char *url);
+
+/* The playable video for url in the set, or NULL: none, not downloaded (yet), refused, or
+ * videos are off. Borrowed; valid while the set lives. The file may still disappear from the
+ * cache when later content drops it: video_open then fails and the poster stays. */
+const struct snapshot_video *video_set_get(const struct video_set *set, const char *url);
 
 /* What the worker last saw, for the status slide and the logs. */
 struct refresh_state {

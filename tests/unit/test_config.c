@@ -491,7 +491,8 @@ static void test_config_set_reaches_every_key(void **state)
         config_free(&c);
         n++;
     }
-    assert_int_equal(n, 44 + 6 + 15); /* + [input] 6, [yammer] 5, [humhub] 6, [discourse] 4 */
+    /* + [input] 6, [video] 6, [yammer] 5, [humhub] 6, [discourse] 4 */
+    assert_int_equal(n, 44 + 6 + 6 + 15);
     free(keys);
 }
 
