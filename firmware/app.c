@@ -12,8 +12,9 @@
 struct slide {
     struct draw_list *dl;
     uint64_t key;
-    char *item_id; /* NULL for a status slide */
-    bool waiting;  /* a status slide saying "one moment" (else: "nothing to show") */
+    char *item_id;       /* NULL for a status slide */
+    bool waiting;        /* a status slide saying "one moment" (else: "nothing to show") */
+    int64_t video_start; /* when its video started playing */
 };
 
 enum app_state { STATE_EMPTY, STATE_SHOW, STATE_FADE };
@@ -26,6 +27,7 @@ struct app {
 
     struct feed *feed;
     bool (*has_image)(void *ctx, const char *url);
+    int64_t (*video_ms)(void *ctx, const char *url);
     void *image_ctx;
     struct schedule *sched;
     char *status_title, *status_message;
@@ -68,6 +70,7 @@ struct app {
     int64_t settle_start, settle_ms;
     struct draw_list *detail; /* the detail view of detail_id, or NULL */
     char *detail_id;
+    int64_t detail_video_start; /* its video started (again: a tap replays it) */
     uint64_t detail_key;
     struct detail_geom geom;
     int scroll;
@@ -122,6 +125,7 @@ static struct layout_env env_of(const struct app *a)
         .lang = a->o.lang,
         .now = a->wall,
         .has_image = a->has_image,
+        .video_ms = a->video_ms,
         .ctx = a->image_ctx,
     };
 }
@@ -149,6 +153,8 @@ struct app *app_create(const struct app_options *o, const struct layout *l,
     }
     schedule_set_rules(a->sched, &r);
     a->o.rules = NULL; /* copied into the schedule */
+    if (a->o.max_video_ms <= 0)
+        a->o.max_video_ms = 60000;
     a->title = xstrdup(o->title);
     a->o.title = NULL;
     a->next_key = 1;
@@ -209,6 +215,42 @@ static struct slide make_slide(struct app *a, const struct item *it)
     return s;
 }
 
+/* The op where a draw list's video plays, or NULL. */
+static const struct draw_op *video_op(const struct draw_list *d)
+{
+    for (size_t i = 0; d && i < d->n; i++)
+        if (d->ops[i].kind == DRAW_VIDEO)
+            return &d->ops[i];
+    return NULL;
+}
+
+/* How long the video at url plays: its length up to max_video_ms (all of that when it does
+ * not say), or 0 when there is none. */
+static int64_t play_ms(const struct app *a, const char *url)
+{
+    int64_t ms = url && a->video_ms ? a->video_ms(a->image_ctx, url) : LAYOUT_NO_VIDEO;
+    if (ms == LAYOUT_NO_VIDEO)
+        return 0;
+    return ms < 0 || ms > a->o.max_video_ms ? a->o.max_video_ms : ms;
+}
+
+/* The slide's time on screen: its reading time, stretched to its video. */
+static int64_t dwell_of(const struct app *a, const struct slide *s)
+{
+    const struct item *it = s->item_id ? feed_find(a->feed, s->item_id) : NULL;
+    if (!it)
+        return a->o.slide_ms;
+    int64_t dwell = schedule_dwell(a->sched, it);
+    const struct draw_op *v = video_op(s->dl);
+    int64_t video = v ? play_ms(a, v->url) : 0;
+    return video > dwell ? video : dwell;
+}
+
+void app_set_videos(struct app *a, int64_t (*video_ms)(void *ctx, const char *url))
+{
+    a->video_ms = video_ms;
+}
+
 /* Puts a new slide on screen, fading from the current one when there is one. */
 static void show(struct app *a, struct slide next, bool fade)
 {
@@ -221,12 +263,12 @@ static void show(struct app *a, struct slide next, bool fade)
         a->state = STATE_SHOW;
     }
     a->cur = next;
+    a->cur.video_start = a->now_ms;
     a->phase_start_ms = a->now_ms;
     log_debug("on screen: %s", next.item_id ? next.item_id : "the status slide");
     if (next.item_id && !a->active)
         record_shown(a, next.item_id);
-    const struct item *it = next.item_id ? feed_find(a->feed, next.item_id) : NULL;
-    a->dwell_ms = it ? schedule_dwell(a->sched, it) : a->o.slide_ms;
+    a->dwell_ms = dwell_of(a, &a->cur);
     a->dirty = true;
 }
 
@@ -235,10 +277,12 @@ static void show(struct app *a, struct slide next, bool fade)
 static void redraw_current(struct app *a, const struct item *it)
 {
     struct slide s = make_slide(a, it);
+    s.video_start = a->cur.video_start;
     int64_t start = a->phase_start_ms;
     slide_clear(&a->cur);
     a->cur = s;
     a->phase_start_ms = start;
+    a->dwell_ms = dwell_of(a, &a->cur); /* a video may have arrived */
     a->dirty = true;
 }
 
@@ -385,6 +429,7 @@ static void open_detail(struct app *a, const struct item *it)
     a->detail = layout_detail(&e, it, detail_max_h(a), &a->geom);
     a->detail_id = xstrdup(it->id);
     a->detail_key = a->next_key++;
+    a->detail_video_start = a->now_ms;
     log_debug("detail view of %s", it->id);
     a->scroll = 0;
     controls_refresh(a);
@@ -429,11 +474,11 @@ static void finish_settle(struct app *a)
     if (a->settle_dir != 0 && a->peek.dl) {
         slide_clear(&a->cur);
         a->cur = a->peek;
+        a->cur.video_start = a->now_ms;
         log_debug("on screen: %s (browsed)", a->cur.item_id);
         a->peek = (struct slide){0};
         a->phase_start_ms = a->now_ms;
-        const struct item *it = app_current_item(a);
-        a->dwell_ms = it ? schedule_dwell(a->sched, it) : a->o.slide_ms;
+        a->dwell_ms = dwell_of(a, &a->cur);
     }
     drop_peek(a);
     a->dx = 0;
@@ -550,8 +595,18 @@ static void tap(struct app *a, int x, int y)
     }
     if (a->detail) {
         struct rect c = a->geom.card;
-        if (x < c.x || y < c.y || x >= c.x + c.w || y >= c.y + c.h)
+        if (x < c.x || y < c.y || x >= c.x + c.w || y >= c.y + c.h) {
             close_detail(a);
+            return;
+        }
+        /* A tap on the video plays it again from the start. */
+        const struct draw_op *v = video_op(a->detail);
+        if (v && x >= a->geom.view.x + v->r.x && x < a->geom.view.x + v->r.x + v->r.w &&
+            y >= a->geom.view.y + v->r.y - a->scroll &&
+            y < a->geom.view.y + v->r.y - a->scroll + v->r.h) {
+            a->detail_video_start = a->now_ms;
+            a->dirty = true;
+        }
         return;
     }
     struct layout_env e = env_of(a);
@@ -896,8 +951,10 @@ int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *l
         a->need_advance = true;
         a->cut = true;
     }
-    if (a->active && now_ms - a->last_input_ms > a->in.idle_ms)
+    if (a->active && now_ms - a->last_input_ms > a->in.idle_ms) {
+        log_debug("no input for %lld ms", (long long)(now_ms - a->last_input_ms));
         end_interaction(a);
+    }
     if (a->settling) {
         float t = a->settle_ms > 0 ? (float)(now_ms - a->settle_start) / (float)a->settle_ms : 1;
         t = t < 0 ? 0 : t;
@@ -975,6 +1032,26 @@ bool app_frame(struct app *a, struct app_frame *out)
         .controls = a->controls,
         .controls_key = a->controls_key,
     };
+    const struct draw_op *v = a->detail ? video_op(a->detail) : video_op(a->cur.dl);
+    if (v) {
+        bool detail = a->detail != NULL;
+        struct rect r = v->r, clip = {0, 0, a->w, a->h};
+        if (detail) {
+            r.x += a->geom.view.x;
+            r.y += a->geom.view.y - a->scroll;
+            clip = a->geom.view;
+        }
+        out->video = (struct app_video){
+            .url = v->url,
+            .r = r,
+            .clip = clip,
+            .radius = v->radius,
+            .corner = v->color,
+            .start_ms = detail ? a->detail_video_start : a->cur.video_start,
+            .length_ms = play_ms(a, v->url),
+            .in_detail = detail,
+        };
+    }
     bool dirty = a->dirty;
     a->dirty = false;
     return dirty;

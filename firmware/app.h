@@ -24,6 +24,7 @@ struct app_options {
     /* What is shown and for how long (copied). NULL: every item without a default life, and
      * reading time between slide_ms and max_slide_ms. */
     const struct schedule_rules *rules;
+    int64_t max_video_ms; /* longest a video keeps its slide (video.max_seconds); 0: 60 s */
 };
 
 struct app;
@@ -39,6 +40,10 @@ void app_destroy(struct app *a); /* NULL-safe */
  * gone (withdrawn from the feed), the next slide replaces it at once, without a fade. */
 void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, const char *url),
                   void *ctx);
+
+/* How long the video at url plays (ms; -1: it does not say), or LAYOUT_NO_VIDEO when it is
+ * not ready: called with the ctx of app_set_feed. Until set, no item has a video. */
+void app_set_videos(struct app *a, int64_t (*video_ms)(void *ctx, const char *url));
 
 /* The status slide shown while there is no content (first boot, feed unusable and nothing
  * cached). Both strings are copied; NULL restores the default "one moment" text. */
@@ -79,6 +84,18 @@ struct app_frame {
     /* The controls over everything but the header (NULL: hidden); transparent background. */
     const struct draw_list *controls;
     uint64_t controls_key;
+    /* The video playing (url NULL: none): in r, clipped to clip, corners of radius cut in
+     * corner. It started at start_ms on the monotonic clock and plays for length_ms (then
+     * its last frame stays). in_detail: it belongs to the detail view (drawn over it);
+     * otherwise to the slide to (moved by to_dx, faded in with t). */
+    struct app_video {
+        const char *url;
+        struct rect r, clip;
+        int radius;
+        struct rgba corner;
+        int64_t start_ms, length_ms;
+        bool in_detail;
+    } video;
 };
 
 /* Fills *out and returns true when the screen changed since the previous call. The draw

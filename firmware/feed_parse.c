@@ -180,6 +180,7 @@ static void parse_post(struct item_ctx *c, const cJSON *o, struct item *it)
     it->title = text_field(o, "title", FEED_MAX_TITLE, false, NULL);
     it->body = text_field(o, "body", FEED_MAX_BODY, true, NULL);
     it->image_url = url_field(c, o, "image_url");
+    it->video_url = url_field(c, o, "video_url"); /* an extension of feed v1: see docs/feed.md */
     it->highlighted = cJSON_IsTrue(field(o, "highlighted"));
     if (!it->title && !it->body)
         item_fail(c, REASON_INVALID, "post has neither title nor body");

@@ -62,6 +62,24 @@ static bool image_ready(const struct layout_env *e, const char *url)
     return url && e->has_image && e->has_image(e->ctx, url);
 }
 
+static bool video_ready(const struct layout_env *e, const char *url)
+{
+    return url && e->video_ms && e->video_ms(e->ctx, url) != LAYOUT_NO_VIDEO;
+}
+
+/* Where the item's video plays: over the photo (or in its place, showing its first frame). */
+static void add_video(struct draw_list *d, const struct layout_env *e, const struct item *it,
+                      struct rect box, int radius)
+{
+    if (!video_ready(e, it->video_url))
+        return;
+    struct draw_op *op = push(d, DRAW_VIDEO, box);
+    op->url = xstrdup(it->video_url);
+    op->radius = radius;
+    op->color = col(e, COL_SURFACE);
+    op->poster = !image_ready(e, it->image_url);
+}
+
 /* Lays out text in a box and adds it; returns the bottom of the ink in pixels. */
 static int add_text_in(struct draw_list *d, const struct layout_env *e, const struct region *reg,
                        struct rect box, const char *text, struct rgba color)
@@ -238,15 +256,20 @@ static void place_label(struct placer *p, enum region_id id, const char *text, s
     bg->region = op->region = id;
 }
 
-static void place_photo(struct placer *p, const char *url)
+static void place_photo(struct placer *p, const struct item *it)
 {
     const struct region *r = &p->regs[REG_PHOTO];
     if (!r->present || !p->photo)
         return;
-    struct draw_op *op = push(p->d, DRAW_IMAGE, to_px(p->e, r->rect));
-    op->url = xstrdup(url);
-    op->radius = px_of(p->e, p->e->layout->corner_radius);
-    op->region = REG_PHOTO;
+    size_t from = p->d->n;
+    int radius = px_of(p->e, p->e->layout->corner_radius);
+    if (image_ready(p->e, it->image_url)) {
+        struct draw_op *op = push(p->d, DRAW_IMAGE, to_px(p->e, r->rect));
+        op->url = xstrdup(it->image_url);
+        op->radius = radius;
+    }
+    add_video(p->d, p->e, it, to_px(p->e, r->rect), radius);
+    tag_region(p->d, from, REG_PHOTO);
 }
 
 static char *role_line(const struct person *person)
@@ -330,7 +353,7 @@ static void slide_post(struct placer *p, const struct item *it)
     place_person(p, &it->author, STR_COUNT);
     place_text(p, REG_TITLE, it->title);
     place_text(p, REG_BODY, it->body);
-    place_photo(p, it->image_url);
+    place_photo(p, it);
     if (it->likes >= 0 || it->comments >= 0) {
         struct strbuf b = {0};
         if (it->likes >= 0)
@@ -346,8 +369,13 @@ static void slide_introduction(struct placer *p, const struct item *it)
 {
     const struct region *r = &p->regs[REG_PHOTO];
     size_t from = p->d->n;
-    if (r->present)
-        add_avatar(p->d, p->e, &it->person, it->image_url, to_px(p->e, r->rect), r->circle);
+    if (r->present) {
+        struct rect box = to_px(p->e, r->rect);
+        add_avatar(p->d, p->e, &it->person, it->image_url, box, r->circle);
+        /* (the avatar made a circle square and centred) */
+        const struct draw_op *pic = &p->d->ops[from];
+        add_video(p->d, p->e, it, pic->r, pic->radius);
+    }
     tag_region(p->d, from, REG_PHOTO);
     place_label(p, REG_LABEL, tr(p->e->lang, STR_LABEL_INTRODUCTION),
                 p->e->layout->type_colors[it->type]);
@@ -475,7 +503,7 @@ struct draw_list *layout_slide(const struct layout_env *e, const struct item *it
 {
     struct placer p;
     struct draw_list *d = begin(e, &p, (enum slide_kind)it->type);
-    p.photo = image_ready(e, it->image_url);
+    p.photo = image_ready(e, it->image_url) || video_ready(e, it->video_url);
     switch (it->type) {
     case ITEM_POST:
         slide_post(&p, it);
@@ -797,13 +825,15 @@ static void detail_rest(struct column *c, const struct item *it, const struct de
 static void detail_picture(struct draw_list *d, const struct layout_env *e, const struct item *it,
                            struct rect box)
 {
+    int radius = px_of(e, e->layout->corner_radius);
     if (it->type == ITEM_INTRODUCTION) {
         add_avatar(d, e, &it->person, it->image_url, box, false);
-        return;
+    } else if (image_ready(e, it->image_url)) {
+        struct draw_op *op = push(d, DRAW_IMAGE, box);
+        op->url = xstrdup(it->image_url);
+        op->radius = radius;
     }
-    struct draw_op *op = push(d, DRAW_IMAGE, box);
-    op->url = xstrdup(it->image_url);
-    op->radius = px_of(e, e->layout->corner_radius);
+    add_video(d, e, it, box, radius);
 }
 
 struct draw_list *layout_detail(const struct layout_env *e, const struct item *it, int max_h,
@@ -822,7 +852,8 @@ struct draw_list *layout_detail(const struct layout_env *e, const struct item *i
     struct detail_sizes s = detail_sizes(e);
     int W = g->view.w > 1 ? g->view.w : 1, vh = g->view.h > 1 ? g->view.h : 1;
 
-    bool picture = it->type == ITEM_INTRODUCTION || image_ready(e, it->image_url);
+    bool picture = it->type == ITEM_INTRODUCTION || image_ready(e, it->image_url) ||
+                   video_ready(e, it->video_url);
     struct column text = {d, e, 0, W, 0, max_h};
     struct column side = text;
     int bottom;

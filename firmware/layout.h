@@ -129,7 +129,7 @@ int layout_compare_fit(const struct layout *a, const struct layout *b, int w, in
 
 /* ---- draw lists ---- */
 
-enum draw_kind { DRAW_RECT, DRAW_TEXT, DRAW_IMAGE, DRAW_QR, DRAW_KIND_COUNT };
+enum draw_kind { DRAW_RECT, DRAW_TEXT, DRAW_IMAGE, DRAW_QR, DRAW_VIDEO, DRAW_KIND_COUNT };
 
 struct draw_op {
     enum draw_kind kind;
@@ -142,6 +142,10 @@ struct draw_op {
     enum region_id region; /* the region it was placed for; REG_COUNT: the header */
     struct qr *qr;         /* QR: owned; r is the code with its quiet zone, color the ink;
                               r.w / (qr->size + 2 * QR_QUIET_ZONE) px per module, exactly */
+    /* VIDEO: url is the video; it plays in r (the renderer draws its frames over the slide),
+     * with radius corners cut in color (what is around it). With poster, the slide itself
+     * shows the video's first frame there (no photo is under it). */
+    bool poster;
 };
 
 struct draw_list {
@@ -160,8 +164,12 @@ struct layout_env {
     int64_t now; /* wall-clock seconds, for "started on" versus "starts on" */
     /* Whether the image for url is decoded and ready (NULL: no image is). */
     bool (*has_image)(void *ctx, const char *url);
+    /* The length in ms of the video at url when it is ready to play (-1: it does not say), or
+     * LAYOUT_NO_VIDEO (NULL: no video is). */
+    int64_t (*video_ms)(void *ctx, const char *url);
     void *ctx;
 };
+#define LAYOUT_NO_VIDEO (-2)
 
 /* Builds the draw list for one item. page/pages feed the page indicator (pages 0: none).
  * The caller owns the result. */

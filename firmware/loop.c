@@ -141,8 +141,13 @@ uint64_t loop_run(struct platform *p, struct app *a, const struct loop_hooks *h,
             if (want < next)
                 next = want;
             if (redraw) {
-                last_draw = INT64_MIN / 2; /* a requested redraw (a screenshot) goes now */
-                continue;
+                /* A screenshot, a video frame: drawn in the next round, as soon as the frame
+                 * cap allows. Events are still taken first: a video whose frames are always
+                 * due must not starve a finger. */
+                redraw = false;
+                pending = true;
+                if (last_draw + frame_ms < next)
+                    next = last_draw + frame_ms;
             }
         }
         struct platform_event ev;

@@ -24,6 +24,7 @@
 #include "source.h"
 #include "source_http.h"
 #include "util.h"
+#include "video.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -454,6 +455,20 @@ struct screen {
     int64_t last_ok, last_attempt;
     struct hours hours; /* office hours from the config in force */
     bool dark;          /* outside them now */
+
+    /* The video playing on screen (the app's frame says which, where and since when). */
+    struct playing {
+        struct video *v;
+        char *url;
+        int64_t start_ms, length_ms;
+        int w, h; /* the area it decodes for */
+    } play;
+    struct video_limits video_limits;
+    /* Posters of videos (their first frame) as surfaces, for the slides that show them. */
+    struct poster {
+        char *url;
+        SDL_Surface *surface;
+    } posters[8];
 };
 
 static bool snap_has_image(void *ctx, const char *url)
@@ -462,16 +477,157 @@ static bool snap_has_image(void *ctx, const char *url)
     return s->snap && image_set_get(s->snap->images, url) != NULL;
 }
 
+/* From the fetch worker and the video threads: the main loop has something new. */
+static void wake_main(void *ctx)
+{
+    platform_wake(ctx);
+}
+
+/* ---- videos ---- */
+
+static struct video_limits video_limits_of(const struct config *cfg)
+{
+    struct video_limits lim = VIDEO_DEFAULT_LIMITS;
+    lim.max_w = cfg->video_max_w;
+    lim.max_h = cfg->video_max_h;
+    return lim;
+}
+
+static void posters_clear(struct screen *s)
+{
+    for (size_t i = 0; i < ARRAY_LEN(s->posters); i++) {
+        free(s->posters[i].url);
+        SDL_FreeSurface(s->posters[i].surface);
+        s->posters[i] = (struct poster){0};
+    }
+}
+
+/* The first frame of the video at url as a surface (made once per snapshot), or NULL. */
+static SDL_Surface *poster_surface(struct screen *s, const char *url)
+{
+    const struct snapshot_video *sv = s->snap ? video_set_get(s->snap->videos, url) : NULL;
+    if (!sv || !sv->poster)
+        return NULL;
+    size_t i = 0;
+    for (; i < ARRAY_LEN(s->posters) && s->posters[i].url; i++)
+        if (strcmp(s->posters[i].url, url) == 0)
+            return s->posters[i].surface;
+    if (i == ARRAY_LEN(s->posters)) {
+        /* full: the first goes (a slide keeps its drawing; only a redraw asks again) */
+        free(s->posters[0].url);
+        SDL_FreeSurface(s->posters[0].surface);
+        memmove(&s->posters[0], &s->posters[1], (i - 1) * sizeof s->posters[0]);
+        i--;
+    }
+    const struct video_picture *p = sv->poster;
+    /* I420 planes side by side, as SDL's IYUV format expects them. */
+    size_t ysize = (size_t)p->w * p->h, csize = (size_t)(p->w / 2) * (p->h / 2);
+    uint8_t *buf = xmalloc(ysize + 2 * csize);
+    for (int y = 0; y < p->h; y++)
+        memcpy(buf + (size_t)y * p->w, p->planes[0] + (size_t)y * p->pitches[0], (size_t)p->w);
+    for (int k = 1; k <= 2; k++)
+        for (int y = 0; y < p->h / 2; y++)
+            memcpy(buf + ysize + (size_t)(k - 1) * csize + (size_t)y * (p->w / 2),
+                   p->planes[k] + (size_t)y * p->pitches[k], (size_t)(p->w / 2));
+    SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, p->w, p->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_SetYUVConversionMode(p->colors == VIDEO_COLORS_BT709 ? SDL_YUV_CONVERSION_BT709
+                                                             : SDL_YUV_CONVERSION_BT601);
+    if (out && SDL_ConvertPixels(p->w, p->h, SDL_PIXELFORMAT_IYUV, buf, p->w,
+                                 SDL_PIXELFORMAT_ARGB8888, out->pixels, out->pitch) != 0) {
+        log_warn("poster of %s: %s", url, SDL_GetError());
+        SDL_FreeSurface(out);
+        out = NULL;
+    }
+    free(buf);
+    if (out)
+        s->posters[i] = (struct poster){xstrdup(url), out};
+    return out;
+}
+
+static int64_t snap_video_ms(void *ctx, const char *url)
+{
+    struct screen *s = ctx;
+    const struct snapshot_video *sv = s->snap ? video_set_get(s->snap->videos, url) : NULL;
+    return sv ? (sv->info.duration_ms >= 0 ? sv->info.duration_ms : -1) : LAYOUT_NO_VIDEO;
+}
+
+static void play_stop(struct screen *s)
+{
+    video_close(s->play.v);
+    free(s->play.url);
+    s->play = (struct playing){0};
+}
+
+/* Plays what the frame says: opens the video for a new slide (decoded at the size that fills
+ * its area), restarts it for a replay, stops it when the slide has none. */
+static void play_sync(struct screen *s, const struct app_video *v)
+{
+    const struct snapshot_video *sv =
+        v->url && s->snap ? video_set_get(s->snap->videos, v->url) : NULL;
+    if (!sv) {
+        play_stop(s);
+        return;
+    }
+    if (s->play.v && strcmp(s->play.url, v->url) == 0 && s->play.w == v->r.w &&
+        s->play.h == v->r.h) {
+        if (s->play.start_ms != v->start_ms)
+            video_restart(s->play.v);
+    } else {
+        play_stop(s);
+        int w = v->r.w, h = v->r.h, iw = sv->info.width, ih = sv->info.height;
+        if (iw > 0 && ih > 0) {
+            /* Cropped to fill the area: the scale at which the shorter way fits. */
+            double f = (double)w / iw > (double)h / ih ? (double)w / iw : (double)h / ih;
+            w = f < 1 ? (int)(iw * f + 0.5) : iw;
+            h = f < 1 ? (int)(ih * f + 0.5) : ih;
+        }
+        s->play.v = video_open(sv->path, &s->video_limits, w, h, wake_main, s->platform);
+        s->play.url = xstrdup(v->url);
+        s->play.w = v->r.w;
+        s->play.h = v->r.h;
+    }
+    s->play.start_ms = v->start_ms;
+    s->play.length_ms = v->length_ms;
+}
+
+/* Hands the renderer the frame of the video due now. */
+static void play_frame(struct screen *s)
+{
+    const struct video_picture *pic = NULL;
+    float progress = -1;
+    if (s->play.v) {
+        int64_t elapsed = platform_now_ms(s->platform) - s->play.start_ms;
+        if (elapsed > s->play.length_ms)
+            elapsed = s->play.length_ms; /* its last frame stays */
+        pic = video_frame_for(s->play.v, elapsed < 0 ? 0 : elapsed);
+        if (pic && s->play.length_ms > 0)
+            progress = (float)elapsed / (float)s->play.length_ms;
+    }
+    renderer_set_video(s->renderer, pic, progress);
+}
+
+/* When the loop must draw for the video: a redraw when its next frame is due, else the time
+ * it is due (a frame that is not decoded yet wakes the loop through platform_wake). */
+static int64_t play_due(struct screen *s, int64_t now, bool *redraw)
+{
+    if (!s->play.v || now - s->play.start_ms >= s->play.length_ms)
+        return INT64_MAX;
+    int64_t next = video_next_ms(s->play.v);
+    if (next < 0)
+        return INT64_MAX;
+    int64_t due = s->play.start_ms + next;
+    if (due <= now) {
+        *redraw = true;
+        return INT64_MAX;
+    }
+    return due;
+}
+
 static SDL_Surface *snap_surface(void *ctx, const char *url)
 {
     struct screen *s = ctx;
     const struct image *img = s->snap ? image_set_get(s->snap->images, url) : NULL;
-    return img ? image_surface(img) : NULL;
-}
-
-static void wake_main(void *ctx)
-{
-    platform_wake(ctx);
+    return img ? image_surface(img) : poster_surface(s, url);
 }
 
 /* Where the screen fetches from, for people: scheme and host only (a path or query may carry
@@ -498,6 +654,7 @@ static void take_news(struct screen *s, enum lang lang)
         snap->feed = NULL; /* the app owns the feed, the screen the images */
         struct snapshot *old = s->snap;
         s->snap = snap;
+        posters_clear(s); /* made from the old snapshot */
         app_set_feed(s->app, f, snap_has_image, s);
         snapshot_destroy(old);
     }
@@ -608,7 +765,10 @@ static void save_screenshot(struct screen *s);
 static bool draw_frame(void *ctx, const struct app_frame *f)
 {
     struct screen *s = ctx;
+    play_sync(s, &f->video);
+    play_frame(s);
     bool ok = renderer_draw(s->renderer, f, snap_surface, s);
+    renderer_set_video(s->renderer, NULL, -1);
     if (ok && s->shot_armed) {
         s->shot_armed = false;
         save_screenshot(s);
@@ -702,7 +862,8 @@ static int64_t tick(void *ctx, int64_t now, bool *redraw)
         s->shot_armed = true;
         *redraw = true;
     }
-    return want;
+    int64_t video = play_due(s, now, redraw);
+    return video < want ? video : want;
 }
 
 /* On the signal thread: no work here, only requests the main loop carries out. */
@@ -996,6 +1157,8 @@ static int run(struct config *cfg, const struct args *a)
     rc = a->headless ? run_headless(&s, a->screenshot_dir, s.lang) : run_window(&s, po.w > 0);
 out:
     refresh_stop(s.refresh);
+    play_stop(&s);
+    posters_clear(&s);
     app_destroy(s.app);
     snapshot_destroy(s.snap);
     renderer_destroy(s.renderer);
@@ -1071,8 +1234,11 @@ static bool build_screen(struct screen *s, const struct config *cfg)
         .clock_24h = cfg->clock_24h,
         .title = cfg->title,
         .rules = &rules,
+        .max_video_ms = (int64_t)cfg->video_max_seconds * 1000,
     };
     s->app = app_create(&ao, s->layout, fonts_metrics(s->fonts), w, h);
+    app_set_videos(s->app, snap_video_ms);
+    s->video_limits = video_limits_of(cfg);
     struct app_input_options in = input_options(s, cfg, w, h);
     app_set_input(s->app, &in);
     for (size_t i = 0; groups && groups[i]; i++)
@@ -1103,6 +1269,8 @@ static struct refresh *start_worker(struct screen *s, const struct config *cfg, 
         .cache_max_bytes = (size_t)cfg->cache_max_mb << 20,
         .max_photo_px = w > h ? w : h,
         .source = s->set.source,
+        .video_max_bytes = cfg->video_enabled ? (size_t)cfg->video_max_mb << 20 : 0,
+        .video_limits = video_limits_of(cfg),
     };
     return refresh_start(&ro, wake_main, s->platform);
 }

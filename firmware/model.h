@@ -49,7 +49,7 @@ struct item {
     char *message;   /* shoutout */
     char *badge;     /* shoutout */
     char *image_url; /* post, introduction */
-    char *video_url; /* introduction */
+    char *video_url; /* introduction, post */
     bool highlighted;
     enum help_kind kind;
     char **tags;

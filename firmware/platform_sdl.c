@@ -18,6 +18,8 @@ struct platform {
     atomic_bool wake_pending;
     char renderer_name[32];
     uint64_t frames;
+    int64_t ts_offset; /* our clock minus SDL's event clock (see event_time) */
+    bool have_offset;
 };
 
 static SDL_Renderer *make_renderer(SDL_Window *w, bool software)
@@ -123,13 +125,20 @@ void platform_size(struct platform *p, int *w, int *h)
         SDL_GetWindowSize(p->window, w, h);
 }
 
-/* When an event happened, on platform_now_ms's clock: its age from SDL's 32-bit tick count
- * (unsigned arithmetic survives the wrap after 49 days), so a flick's speed is right even
- * when events waited in the queue while a slide was being drawn. */
+/* When an event happened, on platform_now_ms's clock, so that a flick's speed is right even
+ * when events waited in the queue while a slide was being drawn. SDL's 32-bit event times
+ * may run on another clock (the X server's, for input), so their offset from ours is
+ * estimated as the smallest difference seen (no event comes from the future); a jump of more
+ * than a minute (the 49-day wrap, a restarted server) starts the estimate again. */
 static int64_t event_time(struct platform *p, Uint32 timestamp)
 {
-    Uint32 age = SDL_GetTicks() - timestamp;
-    return platform_now_ms(p) - (age < 10000 ? (int64_t)age : 0);
+    int64_t now = platform_now_ms(p);
+    int64_t offset = now - (int64_t)timestamp;
+    if (!p->have_offset || offset < p->ts_offset || offset - p->ts_offset > 60000) {
+        p->ts_offset = offset;
+        p->have_offset = true;
+    }
+    return (int64_t)timestamp + p->ts_offset;
 }
 
 static bool translate(struct platform *p, const SDL_Event *e, struct platform_event *ev)

@@ -31,6 +31,15 @@ struct renderer {
     int rotation;       /* degrees clockwise: 0, 90, 180, 270 */
     SDL_Texture *frame; /* with a rotation: the frame as laid out, before it is turned */
     int frame_w, frame_h;
+    SDL_Texture *corner; /* white, transparent in a disc: the outside of rounded corners */
+    int corner_d;
+    /* The playing video: its picture for this frame, and the texture it goes into. */
+    const struct video_picture *pic;
+    float progress;
+    SDL_Texture *yuv;
+    int yuv_w, yuv_h;
+    const struct video_picture *uploaded; /* what is in yuv (pointer and time) */
+    int64_t uploaded_pts;
 };
 
 struct renderer *renderer_create(SDL_Renderer *r, struct fonts *fonts)
@@ -56,6 +65,21 @@ void renderer_flush(struct renderer *rd)
         SDL_DestroyTexture(rd->frame);
     rd->frame = NULL;
     rd->frame_w = rd->frame_h = 0;
+    if (rd->corner)
+        SDL_DestroyTexture(rd->corner);
+    rd->corner = NULL;
+    rd->corner_d = 0;
+    if (rd->yuv)
+        SDL_DestroyTexture(rd->yuv);
+    rd->yuv = NULL;
+    rd->yuv_w = rd->yuv_h = 0;
+    rd->uploaded = NULL;
+}
+
+void renderer_set_video(struct renderer *rd, const struct video_picture *pic, float progress)
+{
+    rd->pic = pic;
+    rd->progress = progress;
 }
 
 void renderer_set_rotation(struct renderer *rd, int degrees)
@@ -87,31 +111,53 @@ static uint8_t disc_alpha(double dx, double dy, double radius)
     return a <= 0 ? 0 : a >= 1 ? 255 : (uint8_t)(a * 255);
 }
 
-/* A white disc of diameter d in a texture, made once per size class. */
-static SDL_Texture *circle_texture(struct renderer *rd, int d)
+/* A white disc of diameter d in a texture (inverse: white around a transparent disc), made
+ * once per size and kept in *tex / *tex_d. */
+static SDL_Texture *disc_texture(struct renderer *rd, SDL_Texture **tex, int *tex_d, int d,
+                                 bool inverse)
 {
-    if (rd->circle && rd->circle_d == d)
-        return rd->circle;
-    if (rd->circle)
-        SDL_DestroyTexture(rd->circle);
-    rd->circle = NULL;
+    if (*tex && *tex_d == d)
+        return *tex;
+    if (*tex)
+        SDL_DestroyTexture(*tex);
+    *tex = NULL;
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, d, d, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return NULL;
     double r = d / 2.0;
     for (int y = 0; y < d; y++) {
         uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
-        for (int x = 0; x < d; x++)
-            row[x] = ((uint32_t)disc_alpha(x + 0.5 - r, y + 0.5 - r, r) << 24) | 0xFFFFFFu;
+        for (int x = 0; x < d; x++) {
+            uint32_t a = disc_alpha(x + 0.5 - r, y + 0.5 - r, r);
+            row[x] = ((inverse ? 255 - a : a) << 24) | 0xFFFFFFu;
+        }
     }
-    rd->circle = SDL_CreateTextureFromSurface(rd->r, s);
+    *tex = SDL_CreateTextureFromSurface(rd->r, s);
     SDL_FreeSurface(s);
-    if (rd->circle) {
-        SDL_SetTextureBlendMode(rd->circle, SDL_BLENDMODE_BLEND);
-        SDL_SetTextureScaleMode(rd->circle, SDL_ScaleModeLinear);
-        rd->circle_d = d;
+    if (*tex) {
+        SDL_SetTextureBlendMode(*tex, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureScaleMode(*tex, SDL_ScaleModeLinear);
+        *tex_d = d;
     }
-    return rd->circle;
+    return *tex;
+}
+
+static SDL_Texture *circle_texture(struct renderer *rd, int d)
+{
+    return disc_texture(rd, &rd->circle, &rd->circle_d, d, false);
+}
+
+/* Copies the four quarters of a disc texture of diameter 2 * rad to the corners of r. */
+static void copy_corners(struct renderer *rd, SDL_Texture *disc, struct rect r, int rad)
+{
+    const SDL_Rect src[4] = {
+        {0, 0, rad, rad}, {rad, 0, rad, rad}, {0, rad, rad, rad}, {rad, rad, rad, rad}};
+    const SDL_Rect dst[4] = {{r.x, r.y, rad, rad},
+                             {r.x + r.w - rad, r.y, rad, rad},
+                             {r.x, r.y + r.h - rad, rad, rad},
+                             {r.x + r.w - rad, r.y + r.h - rad, rad, rad}};
+    for (int i = 0; i < 4; i++)
+        SDL_RenderCopy(rd->r, disc, &src[i], &dst[i]);
 }
 
 /* A filled rectangle with rounded corners: the four corners come from the disc texture, the
@@ -139,14 +185,7 @@ static void fill_rounded(struct renderer *rd, struct rect r, int radius, struct 
         return;
     SDL_SetTextureColorMod(disc, c.r, c.g, c.b);
     SDL_SetTextureAlphaMod(disc, c.a);
-    const SDL_Rect src[4] = {
-        {0, 0, rad, rad}, {rad, 0, rad, rad}, {0, rad, rad, rad}, {rad, rad, rad, rad}};
-    const SDL_Rect dst[4] = {{r.x, r.y, rad, rad},
-                             {r.x + r.w - rad, r.y, rad, rad},
-                             {r.x, r.y + r.h - rad, rad, rad},
-                             {r.x + r.w - rad, r.y + r.h - rad, rad, rad}};
-    for (int i = 0; i < 4; i++)
-        SDL_RenderCopy(rd->r, disc, &src[i], &dst[i]);
+    copy_corners(rd, disc, r, rad);
 }
 
 static void draw_text(struct renderer *rd, const struct draw_op *op)
@@ -312,6 +351,12 @@ static void execute(struct renderer *rd, const struct draw_list *d, int ox, int 
         case DRAW_QR:
             draw_qr(rd, op);
             break;
+        case DRAW_VIDEO:
+            /* The slide shows the video's first frame where no photo is under it; the frames
+             * are drawn over the slide while it plays. */
+            if (op->poster)
+                draw_image(rd, op, lookup, ctx);
+            break;
         case DRAW_KIND_COUNT:
             break;
         }
@@ -408,6 +453,84 @@ static void draw_detail(struct renderer *rd, const struct app_frame *f, SDL_Text
     }
 }
 
+/* The playing video's picture in f->video.r (moved dx sideways, at alpha), cropped to fill
+ * it ("cover"), with its corners rounded and the progress line. */
+static void draw_video(struct renderer *rd, const struct app_frame *f, int dx, Uint8 alpha)
+{
+    const struct video_picture *pic = rd->pic;
+    const struct app_video *v = &f->video;
+    if (!pic || !v->url || v->r.w <= 0 || v->r.h <= 0 || pic->w <= 0 || pic->h <= 0)
+        return;
+    if (rd->yuv && (rd->yuv_w != pic->w || rd->yuv_h != pic->h)) {
+        SDL_DestroyTexture(rd->yuv);
+        rd->yuv = NULL;
+    }
+    /* The matrix the decoder says (limited range); SDL applies it when converting. */
+    SDL_SetYUVConversionMode(pic->colors == VIDEO_COLORS_BT709 ? SDL_YUV_CONVERSION_BT709
+                                                               : SDL_YUV_CONVERSION_BT601);
+    if (!rd->yuv) {
+        rd->yuv = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_IYUV, SDL_TEXTUREACCESS_STREAMING,
+                                    pic->w, pic->h);
+        if (!rd->yuv) {
+            log_error("cannot create a %dx%d video texture: %s", pic->w, pic->h, SDL_GetError());
+            return;
+        }
+        rd->yuv_w = pic->w;
+        rd->yuv_h = pic->h;
+        rd->uploaded = NULL;
+    }
+    if (rd->uploaded != pic || rd->uploaded_pts != pic->pts_ms) {
+        if (SDL_UpdateYUVTexture(rd->yuv, NULL, pic->planes[0], pic->pitches[0], pic->planes[1],
+                                 pic->pitches[1], pic->planes[2], pic->pitches[2]) != 0) {
+            log_error("cannot upload a video frame: %s", SDL_GetError());
+            return;
+        }
+        rd->uploaded = pic;
+        rd->uploaded_pts = pic->pts_ms;
+    }
+    struct rect r = {v->r.x + dx, v->r.y, v->r.w, v->r.h};
+    /* Fill the area, cropping the video around its centre (faces sit high: a third). */
+    double sa = (double)pic->w / pic->h, da = (double)r.w / r.h;
+    SDL_Rect src = {0, 0, pic->w, pic->h};
+    if (sa > da) {
+        src.w = (int)(pic->h * da + 0.5);
+        src.x = (pic->w - src.w) / 2;
+    } else {
+        src.h = (int)(pic->w / da + 0.5);
+        src.y = (pic->h - src.h) / 3;
+    }
+    SDL_Rect clip = {v->clip.x, v->clip.y, v->clip.w, v->clip.h};
+    SDL_RenderSetClipRect(rd->r, &clip);
+    SDL_SetTextureBlendMode(rd->yuv, alpha < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
+    SDL_SetTextureAlphaMod(rd->yuv, alpha);
+    SDL_RenderCopy(rd->r, rd->yuv, &src, &(SDL_Rect){r.x, r.y, r.w, r.h});
+    int rad = v->radius;
+    if (rad * 2 > r.w)
+        rad = r.w / 2;
+    if (rad * 2 > r.h)
+        rad = r.h / 2;
+    if (rad > 0) {
+        SDL_Texture *corner = disc_texture(rd, &rd->corner, &rd->corner_d, rad * 2, true);
+        if (corner) {
+            SDL_SetTextureColorMod(corner, v->corner.r, v->corner.g, v->corner.b);
+            SDL_SetTextureAlphaMod(corner, alpha);
+            copy_corners(rd, corner, r, rad);
+        }
+    }
+    if (rd->progress >= 0) {
+        /* A quiet line: how much of the video is left, without drawing the eye. */
+        int th = r.h / 90 > 2 ? r.h / 90 : 2, inset = rad > th * 2 ? rad : th * 2;
+        int len = r.w - 2 * inset;
+        float p = rd->progress > 1 ? 1 : rd->progress;
+        SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
+        SDL_SetRenderDrawColor(rd->r, 0, 0, 0, (Uint8)(70 * alpha / 255));
+        SDL_RenderFillRect(rd->r, &(SDL_Rect){r.x + inset, r.y + r.h - 3 * th, len, th});
+        SDL_SetRenderDrawColor(rd->r, 255, 255, 255, (Uint8)(210 * alpha / 255));
+        SDL_RenderFillRect(rd->r, &(SDL_Rect){r.x + inset, r.y + r.h - 3 * th, (int)(len * p), th});
+    }
+    SDL_RenderSetClipRect(rd->r, NULL);
+}
+
 /* Composes the frame (w x h, as laid out) into the current target. */
 static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h,
                     render_image_fn lookup, void *ctx)
@@ -457,8 +580,12 @@ static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h
         SDL_SetTextureAlphaMod(peek, 255);
         copy_body(rd, peek, body, f->peek_dx);
     }
+    if (!f->video.in_detail)
+        draw_video(rd, f, f->to_dx, from ? (Uint8)lroundf(f->t * 255.0f) : 255);
     if (detail)
         draw_detail(rd, f, detail, body);
+    if (detail && f->video.in_detail)
+        draw_video(rd, f, 0, 255);
     if (controls) {
         SDL_SetTextureBlendMode(controls, SDL_BLENDMODE_BLEND);
         SDL_RenderCopy(rd->r, controls, NULL, &(SDL_Rect){cb.x, cb.y, cb.w, cb.h});

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "fonts.h"
+#include "video.h"
 
 #include <SDL.h>
 
@@ -23,6 +24,11 @@ void renderer_destroy(struct renderer *rd); /* NULL-safe */
  * on an SDL error; the next call tries again. */
 bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup,
                    void *ctx);
+
+/* The picture of the video playing (the frame's video) for the next renderer_draw, or NULL
+ * for none (the slide's poster shows). It is uploaded only when it changed; borrowed until
+ * that draw. progress (0..1) draws a quiet line along its bottom edge; below 0, none. */
+void renderer_set_video(struct renderer *rd, const struct video_picture *pic, float progress);
 
 /* Drops cached textures (after a resize or a renderer reset). */
 void renderer_flush(struct renderer *rd);

@@ -4,16 +4,20 @@
 Runs the real program windowed under Xvfb at 1920x1080 and at 800x480, sends pointer input
 with xdotool (a click, a press-move-release drag) and keys, and checks the result on the
 screen (xwd) and in the program's log: the detail view opens and closes, a drag
-changes the slide, and after the idle time (4 s here) the controls are gone and the
+changes the slide, and after the idle time (8 s here) the controls are gone and the
 slideshow cycles again. Screens are captured with xwd. Needs Xvfb, xdotool and xwd
 (scripts/deps --test)."""
 
-import os, shutil, signal, struct, subprocess, sys, tempfile, time
+import os, shutil, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from xdisplay import brightness, capture, differing, start_xvfb  # noqa: E402
 
 SRC = os.environ.get("PRIKBORD_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BIN = os.environ.get("PRIKBORD_BINARY") or os.path.join(SRC, "build", "prikbord")
 failures = 0
+IDLE_S = 8  # input.idle_seconds: long enough for a loaded machine between two steps
 
 
 def check(what, cond):
@@ -24,74 +28,17 @@ def check(what, cond):
     return cond
 
 
-# ---- screen captures: xwd's dump of the X screen (what a person sees), uncompressed ----
-
-def xwd_read(path):
-    data = open(path, "rb").read()
-    f = struct.unpack(">25I", data[:100])
-    header, w, h, byte_order, bpp, stride, ncolors = f[0], f[4], f[5], f[7], f[11], f[12], f[19]
-    assert bpp == 32, "a 24-bit screen gives 32 bits a pixel"
-    pixels = data[header + ncolors * 12:]
-    return (w, h, stride, byte_order, pixels)
-
-
-def pixel(img, x, y):
-    w, h, stride, byte_order, d = img
-    i = y * stride + x * 4
-    b, g, r = (d[i], d[i + 1], d[i + 2]) if byte_order == 0 else (d[i + 3], d[i + 2], d[i + 1])
-    return (r, g, b)
-
-
-def brightness(img, x0, y0, x1, y1, step=4):
-    """Mean of r+g+b over a rectangle (every step-th pixel)."""
-    total = n = 0
-    for y in range(y0, y1, step):
-        for x in range(x0, x1, step):
-            total += sum(pixel(img, x, y))
-            n += 1
-    return total / max(n, 1)
-
-
-def differing(a, b, x0, y0, x1, y1, step=4):
-    """Fraction of sampled pixels that differ clearly between two screenshots."""
-    diff = n = 0
-    for y in range(y0, y1, step):
-        for x in range(x0, x1, step):
-            pa, pb = pixel(a, x, y), pixel(b, x, y)
-            diff += sum(abs(pa[k] - pb[k]) for k in range(3)) > 30
-            n += 1
-    return diff / max(n, 1)
-
-
-# ---- the display and the program ----
-
-def free_display():
-    for n in range(90, 200):
-        if not os.path.exists("/tmp/.X11-unix/X%d" % n) and not os.path.exists("/tmp/.X%d-lock" % n):
-            return n
-    raise SystemExit("no free X display number")
-
-
 class Screen:
     def __init__(self, w, h, tmp):
         self.w, self.h, self.tmp = w, h, tmp
-        n = free_display()
-        self.display = ":%d" % n
-        self.xvfb = subprocess.Popen(["Xvfb", self.display, "-screen", "0", "%dx%dx24" % (w, h),
-                                      "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while not os.path.exists("/tmp/.X11-unix/X%d" % n):
-            if time.time() > deadline or self.xvfb.poll() is not None:
-                raise SystemExit("Xvfb did not start")
-            time.sleep(0.05)
+        self.xvfb, self.display = start_xvfb(w, h)
         self.env = dict(os.environ, DISPLAY=self.display)
         self.env.pop("SDL_VIDEODRIVER", None)  # ctest asks for offscreen; this one is windowed
         self.cache = os.path.join(tmp, "cache-%d" % w)
         conf = os.path.join(tmp, "touch-%d.conf" % w)
         with open(conf, "w") as f:
             f.write("[display]\nslide_seconds = 3\nmax_slide_seconds = 3\nphoto_seconds = 0\n"
-                    "language = en\n[input]\nidle_seconds = 4\n")
+                    "language = en\n[input]\nidle_seconds = %d\n" % IDLE_S)
         self.log_path = os.path.join(tmp, "log-%d.txt" % w)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([BIN, "--window", "%dx%d" % (w, h), "--config", conf,
@@ -126,8 +73,7 @@ class Screen:
         """What the X screen shows now."""
         out = os.path.join(self.tmp, "%dx%d-%d-%s.xwd" % (self.w, self.h, self.shots, name))
         self.shots += 1
-        subprocess.run(["xwd", "-root", "-silent", "-out", out], env=self.env, check=True)
-        return xwd_read(out)
+        return capture(self.env, out)
 
     def close(self):
         if self.proc.poll() is None:
@@ -142,36 +88,45 @@ class Screen:
 
 
 def scenario(w, h, tmp):
+    """Drives one screen size. Log checks happen as it goes; the pictures are compared at the
+    end (Python is slow at it, and the idle time must not run out while it compares)."""
     s = Screen(w, h, tmp)
     tag = "%dx%d: " % (w, h)
+    shots, later_checks = {}, []
+
+    def look(what, fn):
+        later_checks.append((tag + what, fn))
+
     try:
-        start = s.shot("start")
+        shots["start"] = s.shot("start")
         check(tag + "cycling at first, nobody interacting",
               "someone is using the screen" not in s.text())
         strip = (0, int(h * 0.13), max(int(w * 0.03), 8), int(h * 0.30))
+        pill = (int(w * 0.7), int(h * 0.08), w, int(h * 0.25))
+        middle = (w // 8, h // 5, 7 * w // 8, 4 * h // 5)
 
         # A click on the slide opens its detail view over the dimmed slide.
         m = s.mark()
         s.xdo("mousemove", w // 2, int(h * 0.55), "click", 1)
         check(tag + "a click opens the detail view", s.wait_log("detail view of", 5, m))
         time.sleep(0.3)
-        detail = s.shot("detail")
-        check(tag + "the slide behind the detail view is dimmed",
-              brightness(detail, *strip) < 0.8 * brightness(start, *strip))
-        check(tag + "the detail card covers the middle",
-              differing(start, detail, w // 4, h // 3, 3 * w // 4, 2 * h // 3) > 0.05)
+        shots["detail"] = s.shot("detail")
+        look("the slide behind the detail view is dimmed", lambda a: brightness(
+            a["detail"], *strip) < 0.8 * brightness(a["start"], *strip))
+        look("the detail card covers the middle", lambda a: differing(
+            a["start"], a["detail"], w // 4, h // 3, 3 * w // 4, 2 * h // 3) > 0.05)
 
         # A click outside the card closes it; the controls stay while someone is there.
         m = s.mark()
         s.xdo("mousemove", max(w // 80, 3), int(h * 0.2), "click", 1)
         check(tag + "a click outside the card closes it", s.wait_log("detail view closed", 5, m))
+        check(tag + "...and only closes it", "back to the slideshow" not in s.text()[m:])
         time.sleep(0.3)
-        closed = s.shot("closed")
-        check(tag + "the slide is bright again", brightness(closed, *strip) >
-              0.9 * brightness(start, *strip))
-        pill = (int(w * 0.7), int(h * 0.08), w, int(h * 0.25))
-        check(tag + "the pause sign shows while someone browses",
-              differing(start, closed, *pill) > 0.05)
+        shots["closed"] = s.shot("closed")
+        look("the slide is bright again", lambda a: brightness(a["closed"], *strip) >
+             0.9 * brightness(a["start"], *strip))
+        look("the pause sign shows while someone browses",
+             lambda a: differing(a["start"], a["closed"], *pill) > 0.05)
 
         # Press, move, release: the slide follows and the next one settles.
         m = s.mark()
@@ -182,9 +137,9 @@ def scenario(w, h, tmp):
         s.xdo("mouseup", 1)
         check(tag + "a drag changes the slide", s.wait_log("(browsed)", 5, m))
         time.sleep(0.8)
-        dragged = s.shot("dragged")
-        check(tag + "the screen shows another slide",
-              differing(closed, dragged, w // 8, h // 5, 7 * w // 8, 4 * h // 5) > 0.10)
+        shots["dragged"] = s.shot("dragged")
+        look("the screen shows another slide",
+             lambda a: differing(a["closed"], a["dragged"], *middle) > 0.10)
 
         # Keys: Left goes back, Return opens, Escape closes.
         m = s.mark()
@@ -201,21 +156,23 @@ def scenario(w, h, tmp):
         # Walk away: after the idle time the controls go and the slideshow cycles again.
         m = s.mark()
         check(tag + "back to the slideshow after the idle time",
-              s.wait_log("back to the slideshow", 7, m))
+              s.wait_log("back to the slideshow", IDLE_S + 3, m))
         time.sleep(0.3)
-        idle = s.shot("idle")
-        check(tag + "the pause sign is gone", differing(closed, idle, *pill) > 0.02 and
-              brightness(idle, *pill) > brightness(closed, *pill))
+        shots["idle"] = s.shot("idle")
+        look("the pause sign is gone", lambda a: differing(a["closed"], a["idle"], *pill) > 0.02
+             and brightness(a["idle"], *pill) > brightness(a["closed"], *pill))
         m = s.mark()
         check(tag + "the rotation moves on by itself", s.wait_log("on screen:", 8, m) and
               "(browsed)" not in s.text()[m:])
         time.sleep(1.0)
-        later = s.shot("cycled")
-        check(tag + "a new slide is on screen",
-              differing(idle, later, w // 8, h // 5, 7 * w // 8, 4 * h // 5) > 0.10)
+        shots["cycled"] = s.shot("cycled")
+        look("a new slide is on screen",
+             lambda a: differing(a["idle"], a["cycled"], *middle) > 0.10)
         check(tag + "the program ran throughout", s.proc.poll() is None)
     finally:
         s.close()
+    for what, fn in later_checks:
+        check(what, fn(shots))
 
 
 def main():

@@ -197,6 +197,7 @@ static inline void check_ops(const struct draw_list *d, const struct layout *l,
             break;
         }
         case DRAW_IMAGE:
+        case DRAW_VIDEO:
             assert_non_null(op->url);
             assert_null(op->text);
             break;

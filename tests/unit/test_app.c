@@ -1095,7 +1095,7 @@ static void test_filters_limit_browsing(void **state)
     assert_int_equal(app_filter(f.app), ITEM_INTRODUCTION);
     tick_at(&f, f.ms + TRANSITION_MS + 100);
     app_frame(f.app, &fr);
-    assert_true(shows(fr.to, "i-new")); /* the newest first */
+    assert_true(shows(fr.to, "i-new"));      /* the newest first */
     assert_true(shows_text(fr.to, "1 / 2")); /* the place among what is browsed */
     flick(&f, 1);
     fr = settle_down(&f);
@@ -1213,6 +1213,124 @@ static void test_input_switched_off(void **state)
     fake_done(&f);
 }
 
+/* ---- intro videos ---- */
+
+/* Videos whose URL ends in "-25s" are 25 seconds long, "-90s" 90, "-unknown" do not say; any
+ * other is not ready. */
+static int64_t video_len(void *ctx, const char *url)
+{
+    (void)ctx;
+    if (strstr(url, "-25s"))
+        return 25000;
+    if (strstr(url, "-90s"))
+        return 90000;
+    if (strstr(url, "-unknown"))
+        return -1;
+    return LAYOUT_NO_VIDEO;
+}
+
+static const struct draw_op *video_in(const struct draw_list *d)
+{
+    for (size_t i = 0; d && i < d->n; i++)
+        if (d->ops[i].kind == DRAW_VIDEO)
+            return &d->ops[i];
+    return NULL;
+}
+
+static void test_video_stretches_the_slide(void **state)
+{
+    (void)state;
+    struct fake f;
+    fake_init(&f);
+    app_set_videos(f.app, video_len);
+    tick_at(&f, MS0);
+    struct feed *feed = feed_new("X");
+    add(feed, "i1", ITEM_INTRODUCTION, 300)->video_url = xstrdup("https://x/hoi-25s.mp4");
+    add(feed, "i2", ITEM_INTRODUCTION, 200)->video_url = xstrdup("https://x/lang-90s.mp4");
+    add(feed, "i3", ITEM_INTRODUCTION, 150)->video_url = xstrdup("https://x/zegniks-unknown.mp4");
+    add(feed, "i4", ITEM_INTRODUCTION, 100)->video_url = xstrdup("https://x/not-yet.mp4");
+    app_set_feed(f.app, feed, has_none, NULL);
+    int64_t start = MS0 + 100;
+    tick_at(&f, start);
+    struct app_frame fr;
+    app_frame(f.app, &fr);
+    assert_true(shows(fr.to, "i1"));
+    /* It plays where the photo is, from the moment the slide comes. */
+    const struct draw_op *v = video_in(fr.to);
+    assert_non_null(v);
+    assert_true(v->poster); /* no photo under it: the slide shows its first frame */
+    assert_non_null(fr.video.url);
+    assert_string_equal(fr.video.url, "https://x/hoi-25s.mp4");
+    assert_int_equal(fr.video.start_ms, start);
+    assert_int_equal(fr.video.length_ms, 25000);
+    assert_false(fr.video.in_detail);
+    assert_true(fr.video.r.w == v->r.w && fr.video.r.x == v->r.x);
+    /* The slide stays as long as the video (25 s, more than its 10 s reading time), counted
+     * like any slide's time from the end of its transition. */
+    start = finish_fade(&f);
+    tick_at(&f, start + 24000);
+    assert_string_equal(app_current_item(f.app)->id, "i1");
+    tick_at(&f, start + 25000);
+    assert_string_equal(app_current_item(f.app)->id, "i2");
+    /* A long one is cut at max_video_ms (60 s by default)... */
+    app_frame(f.app, &fr);
+    assert_int_equal(fr.video.length_ms, 60000);
+    start = finish_fade(&f);
+    tick_at(&f, start + 59000);
+    assert_string_equal(app_current_item(f.app)->id, "i2");
+    tick_at(&f, start + 60000);
+    /* ...and one that does not say its length gets the maximum too. */
+    assert_string_equal(app_current_item(f.app)->id, "i3");
+    app_frame(f.app, &fr);
+    assert_int_equal(fr.video.length_ms, 60000);
+    start = finish_fade(&f);
+    tick_at(&f, start + 60000);
+    /* A video that is not ready: the photo's place as always, the usual time. */
+    assert_string_equal(app_current_item(f.app)->id, "i4");
+    app_frame(f.app, &fr);
+    assert_null(fr.video.url);
+    assert_null(video_in(fr.to));
+    fake_done(&f);
+}
+
+static void test_video_in_the_detail_view_replays(void **state)
+{
+    (void)state;
+    struct fake f;
+    fake_init(&f);
+    app_set_videos(f.app, video_len);
+    struct app_input_options in = {.enabled = true,
+                                   .controls = true,
+                                   .idle_ms = IDLE_MS,
+                                   .target_px = 100,
+                                   .gesture = gesture_config_for(1920, 4.0)};
+    app_set_input(f.app, &in);
+    tick_at(&f, MS0);
+    struct feed *feed = feed_new("X");
+    add(feed, "i1", ITEM_INTRODUCTION, 300)->video_url = xstrdup("https://x/hoi-25s.mp4");
+    app_set_feed(f.app, feed, has_none, NULL);
+    tick_at(&f, MS0 + 100);
+    tick_at(&f, MS0 + 3000);
+    tap_at(&f, 960, 600);
+    assert_true(app_detail_open(f.app));
+    struct app_frame fr;
+    tick_at(&f, f.ms + 10);
+    app_frame(f.app, &fr);
+    /* The detail view plays it from the start, in its card. */
+    assert_true(fr.video.in_detail);
+    assert_int_equal(fr.video.start_ms, MS0 + 3000);
+    assert_true(fr.video.r.x >= fr.geom.view.x && fr.video.r.y >= fr.geom.view.y);
+    assert_true(fr.video.clip.w == fr.geom.view.w && fr.video.clip.h == fr.geom.view.h);
+    /* A tap on it plays it again. */
+    f.ms += 5000;
+    tap_at(&f, fr.video.r.x + fr.video.r.w / 2, fr.video.r.y + fr.video.r.h / 2);
+    assert_true(app_detail_open(f.app));
+    tick_at(&f, f.ms + 10);
+    app_frame(f.app, &fr);
+    assert_int_equal(fr.video.start_ms, MS0 + 8010);
+    fake_done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1239,6 +1357,8 @@ int main(void)
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_withdrawn_while_browsing),
         cmocka_unit_test(test_input_switched_off),
+        cmocka_unit_test(test_video_stretches_the_slide),
+        cmocka_unit_test(test_video_in_the_detail_view_replays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
