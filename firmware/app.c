@@ -773,8 +773,9 @@ static void advance(struct app *a, bool fade)
         a->phase_start_ms = a->now_ms;
         return;
     }
-    /* A withdrawn or expired item is not shown any more, not even fading out. */
-    show(a, make_slide(a, it), fade && !a->cut);
+    /* A withdrawn or expired item is not shown any more, not even fading out; and the first
+     * content replaces a status slide at once (people are waiting for it). */
+    show(a, make_slide(a, it), fade && !a->cut && was);
     a->cut = false;
 }
 

@@ -33,6 +33,9 @@
 #include <sys/wait.h>
 #include <libgen.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -483,6 +486,25 @@ static void wake_main(void *ctx)
     platform_wake(ctx);
 }
 
+/* glibc keeps memory it was given back for later: on a screen that runs for months, with a
+ * refresh a minute and pictures of a few MB, that shows as RSS creeping up while the bytes in
+ * use stay flat (docs/performance.md). Large blocks come from mmap (returned at once), two
+ * arenas are enough for our threads, and what is free is trimmed after each new content. */
+static void tune_malloc(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_ARENA_MAX, 2);
+#endif
+}
+
+static void trim_malloc(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* ---- videos ---- */
 
 static struct video_limits video_limits_of(const struct config *cfg)
@@ -657,6 +679,7 @@ static void take_news(struct screen *s, enum lang lang)
         posters_clear(s); /* made from the old snapshot */
         app_set_feed(s->app, f, snap_has_image, s);
         snapshot_destroy(old);
+        trim_malloc();
     }
     struct refresh_state st;
     refresh_get_state(s->refresh, &st);
@@ -1476,6 +1499,7 @@ static void reload(struct screen *s)
 
 int main(int argc, char **argv)
 {
+    tune_malloc();
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;

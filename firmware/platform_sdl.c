@@ -6,6 +6,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
+#include <dirent.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,46 @@ struct platform {
     int64_t ts_offset; /* our clock minus SDL's event clock (see event_time) */
     bool have_offset;
 };
+
+/* Whether the renderer's OpenGL draws on the CPU (Mesa's llvmpipe, softpipe, swrast): SDL's
+ * own software renderer then does the same work without loading LLVM and a GL driver, which
+ * costs about 80 MB (docs/performance.md). */
+static bool gl_on_cpu(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(r, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
+        return false;
+    typedef const unsigned char *(*get_string_fn)(unsigned name);
+    void *sym = SDL_GL_GetProcAddress("glGetString");
+    if (!sym)
+        return false;
+    get_string_fn get;
+    memcpy(&get, &sym, sizeof get); /* (an object pointer to a function pointer, portably) */
+    const char *name = (const char *)get(0x1F01 /* GL_RENDERER */);
+    bool cpu =
+        name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "swrast"));
+    if (cpu)
+        log_info("OpenGL is %s, drawn on the CPU: the software renderer does that for less", name);
+    return cpu;
+}
+
+/* Whether the machine has a GPU the kernel knows (a DRM device): without one, OpenGL can only
+ * be Mesa drawing on the CPU, so it is not even probed. */
+static bool gpu_present(void)
+{
+    DIR *d = opendir("/dev/dri");
+    if (!d) {
+        log_info("no GPU (no /dev/dri): the software renderer");
+        return false;
+    }
+    bool found = false;
+    for (struct dirent *e; !found && (e = readdir(d));)
+        found = strncmp(e->d_name, "card", 4) == 0 || strncmp(e->d_name, "renderD", 7) == 0;
+    closedir(d);
+    if (!found)
+        log_info("no GPU (/dev/dri has no device): the software renderer");
+    return found;
+}
 
 static SDL_Renderer *make_renderer(SDL_Window *w, bool software)
 {
@@ -55,6 +96,11 @@ struct platform *platform_create(const struct platform_options *o, char *err, si
         free(p);
         return NULL;
     }
+    /* Headless pictures need no GPU: without this SDL probes OpenGL for the window's pixels
+     * anyway and loads Mesa for nothing. */
+    bool software = o->software || o->headless || !gpu_present();
+    if (software)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
     int w = o->w, h = o->h;
     if (w <= 0 || h <= 0) {
@@ -71,7 +117,21 @@ struct platform *platform_create(const struct platform_options *o, char *err, si
                  SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "?", SDL_GetError());
         goto fail;
     }
-    p->renderer = make_renderer(p->window, o->software);
+    p->renderer = make_renderer(p->window, software);
+    if (p->renderer && !software && gl_on_cpu(p->renderer)) {
+        /* Start again without OpenGL, and unload it. */
+        SDL_DestroyRenderer(p->renderer);
+        SDL_DestroyWindow(p->window);
+        SDL_GL_UnloadLibrary();
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        p->window = SDL_CreateWindow("Prikbord", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
+                                     h, flags);
+        p->renderer = p->window ? make_renderer(p->window, true) : NULL;
+        if (!p->window) {
+            snprintf(err, errlen, "cannot open the window again: %s", SDL_GetError());
+            goto fail;
+        }
+    }
     if (!p->renderer) {
         snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
         goto fail;

@@ -278,21 +278,29 @@ static void test_feed_crossfades_in_and_settles(void **state)
     app_frame(f.app, &fr);
     uint64_t status_key = fr.to_key;
 
+    /* The first content replaces the status slide at once: people are waiting for it. */
     app_set_feed(f.app, mixed_feed(), has_none, NULL);
-    int64_t start = MS0 + 500;
-    int64_t next = tick_at(&f, start);
+    int64_t next = tick_at(&f, MS0 + 500);
+    assert_true(app_frame(f.app, &fr));
+    assert_null(fr.from);
+    assert_true(fr.t == 1.0f);
+    assert_true(shows(fr.to, "i1"));
+    assert_int_not_equal(fr.to_key, status_key);
+    assert_string_equal(app_current_item(f.app)->id, "i1");
+    assert_true(shows_text(fr.header, "Gemeente Zwolle"));
+    assert_int_equal(next, min64(f.ms + SLIDE_MS, next_minute(&f)));
+    uint64_t i1_key = fr.to_key;
+
+    /* The next slide crossfades in: t runs from 0 to 1 over transition_ms, eased. */
+    int64_t start = MS0 + 500 + SLIDE_MS;
+    next = tick_at(&f, start);
     assert_int_equal(next, start + FRAME_MS);
     assert_true(app_frame(f.app, &fr));
     assert_non_null(fr.from);
-    assert_int_equal(fr.from_key, status_key);
-    assert_true(shows_text(fr.from, tr(LANG_EN, STR_WAITING_TITLE)));
-    assert_true(shows(fr.to, "i1"));
-    assert_int_not_equal(fr.to_key, status_key);
+    assert_int_equal(fr.from_key, i1_key);
+    assert_true(shows(fr.from, "i1"));
+    assert_true(shows(fr.to, "s1"));
     assert_true(fr.t == 0.0f);
-    assert_string_equal(app_current_item(f.app)->id, "i1");
-    assert_true(shows_text(fr.header, "Gemeente Zwolle"));
-
-    /* t runs from 0 to 1 over transition_ms, eased (slow at both ends). */
     for (int64_t dt = FRAME_MS; dt < TRANSITION_MS; dt += FRAME_MS) {
         next = tick_at(&f, start + dt);
         assert_int_equal(next, start + dt + FRAME_MS);
@@ -307,7 +315,7 @@ static void test_feed_crossfades_in_and_settles(void **state)
     assert_true(app_frame(f.app, &fr));
     assert_null(fr.from);
     assert_true(fr.t == 1.0f);
-    assert_true(shows(fr.to, "i1"));
+    assert_true(shows(fr.to, "s1"));
     assert_int_equal(next, min64(f.ms + SLIDE_MS, next_minute(&f)));
     fake_done(&f);
 }
@@ -321,21 +329,23 @@ static void test_fade_positions(void **state)
     tick_at(&f, MS0);
     app_set_feed(f.app, mixed_feed(), has_none, NULL);
     tick_at(&f, MS0 + 1000);
+    int64_t start = MS0 + 1000 + SLIDE_MS; /* i1 to s1 */
+    tick_at(&f, start);
     static const struct {
         int64_t dt;
         float t;
     } points[] = {{200, 0.15625f}, {400, 0.5f}, {600, 0.84375f}};
     for (size_t i = 0; i < ARRAY_LEN(points); i++) {
-        tick_at(&f, MS0 + 1000 + points[i].dt);
+        tick_at(&f, start + points[i].dt);
         assert_true(app_frame(f.app, &fr));
         assert_true(fabsf(fr.t - points[i].t) < 1e-4f);
     }
     /* Settled: only the new slide, and the next deadline is its end. */
-    int64_t next = tick_at(&f, MS0 + 1000 + TRANSITION_MS);
+    int64_t next = tick_at(&f, start + TRANSITION_MS);
     assert_true(app_frame(f.app, &fr));
     assert_null(fr.from);
     assert_true(fr.t == 1.0f);
-    assert_true(shows(fr.to, "i1"));
+    assert_true(shows(fr.to, "s1"));
     assert_int_equal(next, min64(f.ms + SLIDE_MS, next_minute(&f)));
     fake_done(&f);
 }
