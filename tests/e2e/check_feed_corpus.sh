@@ -68,6 +68,7 @@ done
 python3 - "$tmp/list" >"$tmp/json_problems" <<'EOF'
 import json, sys
 lenient = []  # n_* files the JSON layer accepted (refused later, as not a feed)
+strict = []  # y_* files the JSON layer refused (corpora/README.md: a test records them)
 for line in open(sys.argv[1], encoding="utf-8"):
     name, path = line.rstrip("\n").split("\t")
     try:
@@ -88,6 +89,10 @@ for line in open(sys.argv[1], encoding="utf-8"):
             print(f"{name}\tan unusable feed with item verdicts (a partial result)")
         elif name.startswith("n_") and not doc["error"].startswith(("invalid JSON", "feed is empty")):
             lenient.append(name)
+        elif name.startswith("y_") and doc["error"].startswith("invalid JSON"):
+            strict.append(name)
+print(f"note: the JSON layer refuses {len(strict)} y_* files" + (": " if strict else "")
+      + " ".join(sorted(strict)), file=sys.stderr)
 if lenient:
     print(f"note: the JSON layer accepts {len(lenient)} n_* files (refused only as feeds): "
           + " ".join(sorted(lenient)), file=sys.stderr)

@@ -290,6 +290,70 @@ static void test_naughty_strings_render(void **state)
     app_destroy(a);
 }
 
+/* corpora/naughty-strings/blns.txt, every line unsanitised straight into the fonts: SDL_ttf
+ * cannot draw the empty lines and the line that is only U+FEFF ("Text has zero width"), and
+ * any line without visible ink; the renderer gets NULL for those, and a draw list holding
+ * such a line as text is drawn anyway. Every other line renders. */
+static void test_zero_width_lines(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/corpora/naughty-strings/blns.txt",
+             getenv("PRIKBORD_SHARED_DIR"));
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        skip();
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    const SDL_Color ink = {0, 0, 0, 255};
+    int lines = 0, refused = 0, empty = 0, bom = 0;
+    for (char *line = buf, *next; line < buf + n; line = next) {
+        char *nl = strchr(line, '\n');
+        next = nl ? nl + 1 : buf + n;
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len && line[0] == '#')
+            continue; /* a comment of the list */
+        lines++;
+        int ascent;
+        SDL_Surface *surf =
+            fonts_render(fx.fonts, FACE_REGULAR, 32, line, len, false, ink, &ascent);
+        bool visible = false;
+        for (const char *p = line; p < line + len;)
+            visible |= unicode_is_visible(utf8_decode(&p, line + len));
+        if (surf) {
+            SDL_FreeSurface(surf);
+            continue;
+        }
+        if (visible)
+            fail_msg("blns.txt line \"%.*s\" did not render", (int)len, line);
+        refused++;
+        empty += len == 0;
+        bom += len == 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0;
+        char *text = xstrndup(line, len);
+        struct text_block *b =
+            text_layout(fonts_metrics(fx.fonts), FACE_REGULAR, text, 600, 200, 3, 32, 16);
+        struct draw_list d = {.clear = {255, 255, 255, 255}};
+        struct draw_op op = {.kind = DRAW_TEXT,
+                             .r = {20, 20, 600, 200},
+                             .color = {0, 0, 0, 255},
+                             .text = b,
+                             .region = REG_BODY};
+        d.ops = &op;
+        d.n = d.cap = 1;
+        struct app_frame fr = {.to = &d, .to_key = 9100 + (uint64_t)lines};
+        assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+        text_block_destroy(b);
+        free(text);
+    }
+    print_message("blns.txt: %d lines, %d not drawable (%d empty, %d a lone U+FEFF)\n", lines,
+                  refused, empty, bom);
+    assert_true(lines > 500);
+    assert_true(empty > 0);
+    assert_int_equal(bom, 1);
+}
+
 /* display.rotation: the frame is laid out for the turned panel and turned onto the output, so
  * a mark in the laid-out frame lands where the rotation says on the real output. */
 static void test_rotation_turns_the_frame(void **state)
@@ -462,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_status_slide_without_feed),
         cmocka_unit_test(test_crossfade_mixes),
         cmocka_unit_test(test_naughty_strings_render),
+        cmocka_unit_test(test_zero_width_lines),
         cmocka_unit_test(test_rotation_turns_the_frame),
         cmocka_unit_test(test_detail_view_dims_the_slide),
         cmocka_unit_test(test_controls_appear_after_a_touch),
