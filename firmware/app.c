@@ -71,6 +71,7 @@ struct app {
     struct draw_list *detail; /* the detail view of detail_id, or NULL */
     char *detail_id;
     int64_t detail_video_start; /* its video started (again: a tap replays it) */
+    bool unmuted;               /* its video's sound is on */
     uint64_t detail_key;
     struct detail_geom geom;
     int scroll;
@@ -388,6 +389,8 @@ static void controls_refresh(struct app *a)
         .detail = a->detail != NULL,
         .card = a->geom.card,
         .can_browse = a->n_order > 1,
+        .sound = a->detail && a->in.sound && video_op(a->detail),
+        .unmuted = a->unmuted,
     };
     a->controls = layout_controls(&e, &st, a->hits, ARRAY_LEN(a->hits), &a->n_hits);
     a->controls_key = a->next_key++;
@@ -398,6 +401,7 @@ static void close_detail(struct app *a)
     if (!a->detail)
         return;
     log_debug("detail view closed");
+    a->unmuted = false; /* sound is only ever on while someone reads */
     draw_list_destroy(a->detail);
     a->detail = NULL;
     free(a->detail_id);
@@ -588,6 +592,11 @@ static void tap(struct app *a, int x, int y)
             return;
         case CONTROL_RESUME:
             end_interaction(a);
+            return;
+        case CONTROL_SOUND:
+            a->unmuted = !a->unmuted;
+            log_info("video sound %s", a->unmuted ? "on" : "off");
+            controls_refresh(a);
             return;
         case CONTROL_ID_COUNT:
             break;
@@ -1051,6 +1060,7 @@ bool app_frame(struct app *a, struct app_frame *out)
             .start_ms = detail ? a->detail_video_start : a->cur.video_start,
             .length_ms = play_ms(a, v->url),
             .in_detail = detail,
+            .unmuted = detail && a->unmuted,
         };
     }
     bool dirty = a->dirty;

@@ -95,6 +95,7 @@ struct app_frame {
         struct rgba corner;
         int64_t start_ms, length_ms;
         bool in_detail;
+        bool unmuted; /* someone turned its sound on (only in the detail view) */
     } video;
 };
 
@@ -116,6 +117,7 @@ struct app_input_options {
     bool controls;   /* the filter row, buttons and pause sign appear on input */
     int64_t idle_ms; /* after this long without input the screen returns to cycling */
     int target_px;   /* the smallest control a finger hits reliably (about 9 mm) */
+    bool sound;      /* video.audio: the detail view offers to unmute its video */
     struct gesture_config gesture;
 };
 

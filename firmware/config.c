@@ -240,7 +240,8 @@ static const struct option options[] = {
     INT(SEC_VIDEO, "max_height", video_max_h, "1080", 64, 7680,
         "Largest video picture accepted, with max_width."),
     BOOL(SEC_VIDEO, "audio", video_audio, "false",
-         "Play a video's sound (a break room); false: videos play muted."),
+         "Offer a video's sound in the detail view (a speaker control), for a break room; "
+         "false: always muted."),
 
     STRING(SEC_YAMMER, "base_url", yammer_base_url, "https://www.yammer.com/api/v1",
            "Viva Engage (Yammer) REST API address; empty: feed.url."),

@@ -921,8 +921,7 @@ static struct rect add_round_button(struct draw_list *d, const struct layout_env
 {
     struct rect r = {x, y, t, t};
     struct draw_op *bg = push(d, DRAW_RECT, r);
-    bg->color = col(e, COL_SURFACE);
-    bg->color.a = 235;
+    bg->color = col(e, COL_SURFACE); /* opaque: a translucent disc shows its seams */
     bg->radius = t / 2;
     struct region reg = {.face = FACE_BOLD,
                          .align = ALIGN_CENTER,
@@ -1058,6 +1057,12 @@ struct draw_list *layout_controls(const struct layout_env *e, const struct contr
         struct rect r = add_round_button(d, e, c.x + c.w - t - t / 4, c.y + t / 4, t,
                                          "\xC3\x97"); /* multiplication sign */
         add_hit(hits, max_hits, n_hits, r, t, CONTROL_CLOSE, 0);
+        if (st->sound) {
+            /* a speaker, crossed out while muted (emoji: drawn in colour by the font) */
+            r = add_round_button(d, e, c.x + c.w - 2 * t - t / 2, c.y + t / 4, t,
+                                 st->unmuted ? "\xF0\x9F\x94\x8A" : "\xF0\x9F\x94\x87");
+            add_hit(hits, max_hits, n_hits, r, t, CONTROL_SOUND, 0);
+        }
         return d;
     }
     add_pause_sign(d, e, t, hits, max_hits, n_hits);

@@ -212,6 +212,7 @@ enum control_id {
     CONTROL_NEXT,
     CONTROL_CLOSE,  /* closes the detail view */
     CONTROL_RESUME, /* the pause sign: back to the slideshow */
+    CONTROL_SOUND,  /* the detail view's video: sound on or off */
     CONTROL_ID_COUNT
 };
 
@@ -228,6 +229,8 @@ struct controls_state {
     bool detail;      /* the detail view is open (close control, no filter row) */
     struct rect card; /* with detail: the card the close control sits on */
     bool can_browse;  /* more than one item: the previous and next controls */
+    bool sound;       /* with detail: its video may be unmuted (video.audio) */
+    bool unmuted;     /* ...and is */
 };
 
 /* The controls over a slide while someone interacts: the filter row along the bottom, the

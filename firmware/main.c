@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #define LOG_MODULE    "main"
 #include "app.h"
+#include "audio_sdl.h"
 #include "check.h"
 #include "config.h"
 #include "disk.h"
@@ -467,6 +468,7 @@ struct screen {
         int w, h; /* the area it decodes for */
     } play;
     struct video_limits video_limits;
+    struct audio_sdl *audio; /* a video's sound, when someone unmutes it (video.audio) */
     /* Posters of videos (their first frame) as surfaces, for the slides that show them. */
     struct poster {
         char *url;
@@ -512,6 +514,7 @@ static struct video_limits video_limits_of(const struct config *cfg)
     struct video_limits lim = VIDEO_DEFAULT_LIMITS;
     lim.max_w = cfg->video_max_w;
     lim.max_h = cfg->video_max_h;
+    lim.audio = cfg->video_audio;
     return lim;
 }
 
@@ -575,6 +578,7 @@ static int64_t snap_video_ms(void *ctx, const char *url)
 
 static void play_stop(struct screen *s)
 {
+    audio_sdl_stop(s->audio); /* before the video it reads goes */
     video_close(s->play.v);
     free(s->play.url);
     s->play = (struct playing){0};
@@ -610,6 +614,12 @@ static void play_sync(struct screen *s, const struct app_video *v)
     }
     s->play.start_ms = v->start_ms;
     s->play.length_ms = v->length_ms;
+    /* Sound only when someone turned it on in the detail view, and the video has some. */
+    bool sound = v->unmuted && s->audio && video_has_audio(s->play.v);
+    if (sound && !audio_sdl_playing(s->audio))
+        audio_sdl_play(s->audio, s->play.v);
+    else if (!sound && audio_sdl_playing(s->audio))
+        audio_sdl_stop(s->audio);
 }
 
 /* Hands the renderer the frame of the video due now. */
@@ -1169,6 +1179,7 @@ static int run(struct config *cfg, const struct args *a)
             fprintf(stderr, "prikbord: no display? Try --headless --screenshot-dir DIR\n");
         goto out;
     }
+    s.audio = a->headless ? NULL : audio_sdl_new(); /* opens nothing until sound is wanted */
     if (!image_global_init() || !build_screen(&s, cfg))
         goto out;
     s.refresh = start_worker(&s, cfg, a->headless);
@@ -1181,6 +1192,7 @@ static int run(struct config *cfg, const struct args *a)
 out:
     refresh_stop(s.refresh);
     play_stop(&s);
+    audio_sdl_destroy(s.audio);
     posters_clear(&s);
     app_destroy(s.app);
     snapshot_destroy(s.snap);
@@ -1225,6 +1237,7 @@ static struct app_input_options input_options(struct screen *s, const struct con
         .idle_ms = (int64_t)cfg->input_idle_s * 1000,
         .target_px = target,
         .gesture = gesture_config_for(w, px_mm > 0 ? px_mm : short_side / 60.0),
+        .sound = cfg->video_enabled && cfg->video_audio,
     };
 }
 

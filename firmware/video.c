@@ -7,6 +7,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/display.h>
 #include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 
 #include <assert.h>
@@ -38,6 +39,25 @@
 static const enum AVCodecID allowed_codecs[] = {
     AV_CODEC_ID_H264, AV_CODEC_ID_HEVC, AV_CODEC_ID_VP8, AV_CODEC_ID_VP9, AV_CODEC_ID_AV1,
 };
+
+/* The sound of phone and camera videos (mp4: AAC; webm: Opus or Vorbis), and the two common
+ * others. Anything else plays muted: every decoder is code a crafted file can reach. */
+static const enum AVCodecID allowed_audio_codecs[] = {
+    AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_OPUS, AV_CODEC_ID_VORBIS, AV_CODEC_ID_FLAC,
+};
+/* Consecutive sound packets or frames that fail before the video goes on muted. */
+#define MAX_BAD_AUDIO 16
+/* Sound positions are counted in samples at VIDEO_AUDIO_RATE from the video's start. */
+#define AUDIO_MS(ms) ((int64_t)(ms) * (VIDEO_AUDIO_RATE / 1000))
+/* The sound buffer holds at least this much, and more for a video with few frames per second
+ * (decoding runs a few frames ahead of the screen, the sound with it). */
+#define AUDIO_BUFFER_MS     1000
+#define AUDIO_BUFFER_MAX_MS 4000
+/* Sound this far behind the picture's clock is skipped; sound may run ahead of the clock
+ * (which moves once per frame shown) by a frame interval plus this before it waits. */
+#define AUDIO_SLACK_MS 100
+/* Farther out than any real video: timestamps beyond are treated as missing. */
+#define MAX_AUDIO_POS ((int64_t)1 << 40)
 
 static const char *const state_names[] = {
     [VIDEO_OPENING] = "opening",
@@ -196,6 +216,23 @@ struct decoder {
     unsigned frames;  /* decoded since the last rewind */
     int bad;          /* consecutive decode errors */
     const atomic_bool *abort;
+
+    /* sound, after decoder_open_audio only (acodec NULL otherwise) */
+    AVCodecContext *acodec;
+    AVFrame *aframe;
+    struct SwrContext *swr;
+    AVChannelLayout a_layout; /* what swr was set up for */
+    int a_format, a_rate;
+    int astream;
+    int64_t a_ref;  /* the video's start time, in samples */
+    int64_t a_next; /* where the next sound continues, in samples; AV_NOPTS_VALUE: unknown */
+    int abad;       /* consecutive sound errors */
+    int16_t *abuf;  /* converted sound, abuf_frames stereo frames */
+    int abuf_frames;
+    /* where converted sound goes, and who hears that it broke (once; acodec is NULL after) */
+    void (*on_audio)(void *ctx, const int16_t *s, size_t frames, int64_t pos);
+    void (*on_audio_off)(void *ctx, const char *why);
+    void *audio_ctx;
 };
 
 static int on_interrupt(void *ctx)
@@ -218,8 +255,21 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...)
     return false;
 }
 
+static void decoder_close_audio(struct decoder *d)
+{
+    swr_free(&d->swr);
+    av_channel_layout_uninit(&d->a_layout);
+    av_frame_free(&d->aframe);
+    avcodec_free_context(&d->acodec);
+    free(d->abuf);
+    d->abuf = NULL;
+    d->abuf_frames = 0;
+    d->astream = -1;
+}
+
 static void decoder_close(struct decoder *d)
 {
+    decoder_close_audio(d);
     sws_freeContext(d->sws);
     av_frame_free(&d->frame);
     av_frame_free(&d->sw_frame);
@@ -317,6 +367,7 @@ static bool decoder_open(struct decoder *d, const char *path, const struct video
     if (l.max_duration_ms <= 0)
         l.max_duration_ms = dl.max_duration_ms;
     memset(d, 0, sizeof *d);
+    d->astream = -1;
     d->abort = abort;
     d->threads = threads;
     d->max_pixels = (int64_t)l.max_w * l.max_h;
@@ -467,6 +518,191 @@ out:
     return ok;
 }
 
+/* ---- sound ------------------------------------------------------------------------------ */
+
+static bool audio_codec_allowed(enum AVCodecID id)
+{
+    for (size_t i = 0; i < ARRAY_LEN(allowed_audio_codecs); i++) {
+        if (allowed_audio_codecs[i] == id)
+            return true;
+    }
+    return false;
+}
+
+/* Opens the first audio stream of an open decoder for decoder_next to decode alongside the
+ * picture; false with a reason in err (the video then plays without it). */
+static bool decoder_open_audio(struct decoder *d, char *err, size_t errlen)
+{
+    bool ok = false;
+    int s = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, d->stream, NULL, 0);
+    if (s < 0) {
+        fail(err, errlen, "no sound track");
+        goto out;
+    }
+    const AVStream *st = d->fmt->streams[s];
+    const AVCodecParameters *par = st->codecpar;
+    const char *name = avcodec_get_name(par->codec_id);
+    const AVCodec *dec = avcodec_find_decoder(par->codec_id);
+    if (!audio_codec_allowed(par->codec_id) || !dec) {
+        fail(err, errlen, "sound codec %s is not supported", name);
+        goto out;
+    }
+    if (par->ch_layout.nb_channels < 1 || par->ch_layout.nb_channels > 8 ||
+        par->sample_rate < 1000 || par->sample_rate > 384000) {
+        fail(err, errlen, "%s sound with %d channels at %d Hz is not supported", name,
+             par->ch_layout.nb_channels, par->sample_rate);
+        goto out;
+    }
+    d->acodec = avcodec_alloc_context3(dec);
+    d->aframe = av_frame_alloc();
+    if (!d->acodec || !d->aframe) {
+        fail(err, errlen, "out of memory for the sound decoder");
+        goto out;
+    }
+    int rc = avcodec_parameters_to_context(d->acodec, par);
+    if (rc >= 0) {
+        d->acodec->pkt_timebase = st->time_base;
+        d->acodec->thread_count = 1;
+        rc = avcodec_open2(d->acodec, dec, NULL);
+    }
+    if (rc < 0) {
+        fail(err, errlen, "cannot open the %s sound decoder: %s", name, av_err2str(rc));
+        goto out;
+    }
+    const AVStream *vs = d->fmt->streams[d->stream];
+    d->a_ref = 0;
+    if (vs->start_time != AV_NOPTS_VALUE) {
+        int64_t ref =
+            av_rescale_q(vs->start_time, vs->time_base, (AVRational){1, VIDEO_AUDIO_RATE});
+        if (ref > -MAX_AUDIO_POS && ref < MAX_AUDIO_POS)
+            d->a_ref = ref;
+    }
+    d->astream = s;
+    d->a_next = AV_NOPTS_VALUE;
+    ok = true;
+out:
+    if (!ok)
+        decoder_close_audio(d);
+    return ok;
+}
+
+/* The sound stops for the rest of this video (logged by the owner, once). */
+static void decoder_audio_off(struct decoder *d, const char *why)
+{
+    decoder_close_audio(d);
+    if (d->on_audio_off)
+        d->on_audio_off(d->audio_ctx, why);
+}
+
+/* Converts d->aframe to S16 stereo at VIDEO_AUDIO_RATE and hands it on with its position. */
+static bool decoder_audio_convert(struct decoder *d, char *err, size_t errlen)
+{
+    AVFrame *f = d->aframe;
+    if (f->nb_samples <= 0)
+        return true;
+    if (f->sample_rate < 1000 || f->sample_rate > 384000 || f->ch_layout.nb_channels < 1 ||
+        f->ch_layout.nb_channels > 8)
+        return fail(err, errlen, "sound with %d channels at %d Hz is not supported",
+                    f->ch_layout.nb_channels, f->sample_rate);
+    AVChannelLayout in;
+    int rc = f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC
+                 ? (av_channel_layout_default(&in, f->ch_layout.nb_channels), 0)
+                 : av_channel_layout_copy(&in, &f->ch_layout);
+    if (rc < 0)
+        return fail(err, errlen, "out of memory for the sound");
+    if (!d->swr || f->format != d->a_format || f->sample_rate != d->a_rate ||
+        av_channel_layout_compare(&in, &d->a_layout) != 0) {
+        /* The first frame, or the stream changed its format midway. */
+        swr_free(&d->swr);
+        av_channel_layout_uninit(&d->a_layout);
+        AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+        rc = swr_alloc_set_opts2(&d->swr, &stereo, AV_SAMPLE_FMT_S16, VIDEO_AUDIO_RATE, &in,
+                                 f->format, f->sample_rate, 0, NULL);
+        if (rc >= 0)
+            rc = swr_init(d->swr);
+        if (rc < 0) {
+            av_channel_layout_uninit(&in);
+            swr_free(&d->swr);
+            return fail(err, errlen, "cannot convert %s sound at %d Hz: %s",
+                        av_get_sample_fmt_name(f->format) ? av_get_sample_fmt_name(f->format)
+                                                          : "(none)",
+                        f->sample_rate, av_err2str(rc));
+        }
+        d->a_layout = in; /* moved */
+        d->a_format = f->format;
+        d->a_rate = f->sample_rate;
+    } else {
+        av_channel_layout_uninit(&in);
+    }
+    int cap = swr_get_out_samples(d->swr, f->nb_samples);
+    if (cap < 0 || cap > 4 * VIDEO_AUDIO_RATE)
+        return fail(err, errlen, "a sound frame of %d samples is too long", f->nb_samples);
+    if (cap > d->abuf_frames) {
+        d->abuf = xrealloc(d->abuf, (size_t)cap * VIDEO_AUDIO_CHANNELS * sizeof *d->abuf);
+        d->abuf_frames = cap;
+    }
+    /* Where it belongs: its timestamp, unless that only jitters around the end of the sound
+     * before it (then the sound stays gapless). */
+    int64_t pos = d->a_next, ts = f->best_effort_timestamp;
+    if (ts != AV_NOPTS_VALUE) {
+        AVRational tb = d->fmt->streams[d->astream]->time_base;
+        int64_t at = av_rescale_q(ts, tb, (AVRational){1, VIDEO_AUDIO_RATE});
+        if (at > -MAX_AUDIO_POS && at < MAX_AUDIO_POS) {
+            at -= d->a_ref;
+            if (pos == AV_NOPTS_VALUE || llabs(at - pos) > AUDIO_MS(40))
+                pos = at;
+        }
+    }
+    if (pos == AV_NOPTS_VALUE)
+        pos = 0;
+    uint8_t *outp[1] = {(uint8_t *)d->abuf};
+    int n = swr_convert(d->swr, outp, cap, (const uint8_t **)f->extended_data, f->nb_samples);
+    if (n < 0)
+        return fail(err, errlen, "cannot convert the sound: %s", av_err2str(n));
+    if (n > 0 && d->on_audio)
+        d->on_audio(d->audio_ctx, d->abuf, (size_t)n, pos);
+    d->a_next = pos + n;
+    return true;
+}
+
+/* A sound error: the sound goes off after too many in a row. */
+static void decoder_audio_error(struct decoder *d, int rc)
+{
+    if (++d->abad < MAX_BAD_AUDIO)
+        return;
+    char why[200];
+    snprintf(why, sizeof why, "the %s sound cannot be decoded: %s", d->acodec->codec->name,
+             av_err2str(rc));
+    decoder_audio_off(d, why);
+}
+
+/* Decodes one sound packet (NULL: the end, empties the decoder) into d->on_audio. */
+static void decoder_audio_packet(struct decoder *d, const AVPacket *pkt)
+{
+    int rc = avcodec_send_packet(d->acodec, pkt);
+    if (rc < 0 && rc != AVERROR(EAGAIN) && rc != AVERROR_EOF) {
+        decoder_audio_error(d, rc);
+        return;
+    }
+    while (d->acodec) {
+        rc = avcodec_receive_frame(d->acodec, d->aframe);
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+            return;
+        if (rc < 0) {
+            /* the next packet tries again: a decoder that keeps failing here would spin */
+            decoder_audio_error(d, rc);
+            return;
+        }
+        d->abad = 0;
+        char err[200];
+        bool ok = decoder_audio_convert(d, err, sizeof err);
+        if (d->aframe)
+            av_frame_unref(d->aframe);
+        if (!ok)
+            decoder_audio_off(d, err);
+    }
+}
+
 /* Back to the first frame: a seek on the open file, so a replay works even after the cache
  * deleted the file. */
 static bool decoder_rewind(struct decoder *d, char *err, size_t errlen)
@@ -479,6 +715,13 @@ static bool decoder_rewind(struct decoder *d, char *err, size_t errlen)
     if (rc < 0)
         return fail(err, errlen, "cannot go back to the start: %s", av_err2str(rc));
     avcodec_flush_buffers(d->codec);
+    if (d->acodec) {
+        avcodec_flush_buffers(d->acodec);
+        swr_free(&d->swr); /* drops the samples it holds; set up again on the next frame */
+        av_channel_layout_uninit(&d->a_layout);
+        d->a_next = AV_NOPTS_VALUE;
+        d->abad = 0;
+    }
     d->draining = false;
     d->frames = 0;
     d->bad = 0;
@@ -539,9 +782,13 @@ static int decoder_next(struct decoder *d, char *err, size_t errlen)
             d->truncated = rc != AVERROR_EOF;
             d->draining = true;
             avcodec_send_packet(d->codec, NULL);
+            if (d->acodec)
+                decoder_audio_packet(d, NULL);
             continue;
         }
         if (d->pkt->stream_index != d->stream) {
+            if (d->acodec && d->pkt->stream_index == d->astream)
+                decoder_audio_packet(d, d->pkt);
             av_packet_unref(d->pkt);
             continue;
         }
@@ -737,6 +984,21 @@ struct video {
     int w, h;
     char error[256];
     char decoder[32];
+
+    /* Sound (lim.audio only). The buffer is a ring of cap stereo frames that the thread fills
+     * and video_audio_read (an audio callback) drains, both under alock; the lock order is
+     * lock, then alock. */
+    atomic_bool has_audio;
+    unsigned thread_gen; /* the generation the thread decodes (the thread's own) */
+    pthread_mutex_t alock;
+    /* under alock */
+    int16_t *ring;
+    size_t cap, head, fill;
+    int64_t head_pos; /* the position of ring[head] on the timeline, in samples */
+    int64_t clock;    /* the elapsed time of the last video_frame_for, in samples */
+    bool clock_set;   /* video_frame_for was called since the open or the last restart */
+    int64_t ahead;    /* how far the sound may run ahead of clock, in samples */
+    unsigned agen;    /* sound of another generation (before a restart) is dropped */
 };
 
 /* Frame threads for a playing video: the board's cores, at most MAX_DECODER_THREADS (each
@@ -760,6 +1022,113 @@ static void set_failed(struct video *v, const char *why)
     snprintf(v->error, sizeof v->error, "%s", why);
     pthread_mutex_unlock(&v->lock);
     wake(v);
+}
+
+/* Under alock: forgets the first n frames of the ring. */
+static void ring_drop(struct video *v, size_t n)
+{
+    if (n > v->fill)
+        n = v->fill;
+    v->head = (v->head + n) % v->cap;
+    v->fill -= n;
+    v->head_pos += (int64_t)n;
+}
+
+/* Under alock: copies n frames into the ring after its end (there is room). */
+static void ring_put(struct video *v, const int16_t *s, size_t n)
+{
+    size_t at = (v->head + v->fill) % v->cap;
+    size_t first = n < v->cap - at ? n : v->cap - at;
+    if (s) {
+        memcpy(v->ring + at * VIDEO_AUDIO_CHANNELS, s, first * VIDEO_AUDIO_CHANNELS * sizeof *s);
+        memcpy(v->ring, s + first * VIDEO_AUDIO_CHANNELS,
+               (n - first) * VIDEO_AUDIO_CHANNELS * sizeof *s);
+    } else {
+        memset(v->ring + at * VIDEO_AUDIO_CHANNELS, 0, first * VIDEO_AUDIO_CHANNELS * sizeof *s);
+        memset(v->ring, 0, (n - first) * VIDEO_AUDIO_CHANNELS * sizeof *s);
+    }
+    v->fill += n;
+}
+
+/* The decoder's sound sink (the thread): frames stereo frames due at pos go into the ring,
+ * in line with what is there. Never waits: sound that does not fit is lost, not the
+ * picture's time. */
+static void on_audio(void *ctx, const int16_t *s, size_t frames, int64_t pos)
+{
+    struct video *v = ctx;
+    pthread_mutex_lock(&v->alock);
+    if (!v->ring || v->thread_gen != v->agen)
+        goto out;
+    if (pos < 0) { /* before the first picture */
+        size_t skip = (uint64_t)-pos < frames ? (size_t)-pos : frames;
+        s += skip * VIDEO_AUDIO_CHANNELS;
+        frames -= skip;
+        pos += (int64_t)skip;
+    }
+    /* Sound the clock has passed will never be played: room for what comes. */
+    if (v->clock_set && v->head_pos < v->clock - AUDIO_MS(AUDIO_SLACK_MS))
+        ring_drop(v, (size_t)(v->clock - AUDIO_MS(AUDIO_SLACK_MS) - v->head_pos));
+    if (v->fill == 0)
+        v->head_pos = pos;
+    int64_t tail = v->head_pos + (int64_t)v->fill;
+    if (pos < tail) { /* overlaps what is there (a decoder that starts over) */
+        size_t skip = (uint64_t)(tail - pos) < frames ? (size_t)(tail - pos) : frames;
+        s += skip * VIDEO_AUDIO_CHANNELS;
+        frames -= skip;
+    } else if (pos > tail) { /* a gap in the sound: silence, or a fresh start after a jump */
+        if ((uint64_t)(pos - tail) >= v->cap - v->fill) {
+            v->fill = 0;
+            v->head_pos = pos;
+        } else {
+            ring_put(v, NULL, (size_t)(pos - tail));
+        }
+    }
+    if (frames > v->cap - v->fill)
+        frames = v->cap - v->fill;
+    ring_put(v, s, frames);
+out:
+    pthread_mutex_unlock(&v->alock);
+}
+
+/* The sound broke (the thread): the video goes on muted. */
+static void on_audio_off(void *ctx, const char *why)
+{
+    struct video *v = ctx;
+    log_warn("video %s plays muted: %s", v->path, why);
+    atomic_store(&v->has_audio, false);
+    pthread_mutex_lock(&v->alock);
+    free(v->ring);
+    v->ring = NULL;
+    v->fill = 0;
+    pthread_mutex_unlock(&v->alock);
+}
+
+/* After the picture opened: the sound too, when asked for; without it the video plays
+ * muted. */
+static void open_audio(struct video *v, struct decoder *d)
+{
+    char err[256];
+    if (!decoder_open_audio(d, err, sizeof err)) {
+        if (strcmp(err, "no sound track") == 0)
+            log_debug("video %s: %s", v->path, err);
+        else
+            log_warn("video %s plays muted: %s", v->path, err);
+        return;
+    }
+    int64_t ms = (SLOTS - 1) * d->frame_ms + 500;
+    ms = ms < AUDIO_BUFFER_MS       ? AUDIO_BUFFER_MS
+         : ms > AUDIO_BUFFER_MAX_MS ? AUDIO_BUFFER_MAX_MS
+                                    : ms;
+    d->on_audio = on_audio;
+    d->on_audio_off = on_audio_off;
+    d->audio_ctx = v;
+    pthread_mutex_lock(&v->alock);
+    v->cap = (size_t)AUDIO_MS(ms);
+    v->ring = xmalloc(v->cap * VIDEO_AUDIO_CHANNELS * sizeof *v->ring);
+    v->ahead = AUDIO_MS(d->frame_ms + AUDIO_SLACK_MS);
+    pthread_mutex_unlock(&v->alock);
+    atomic_store(&v->has_audio, true);
+    log_debug("video %s: %s sound", v->path, d->acodec->codec->name);
 }
 
 /* Converts frame into slot and queues it, due at ms, unless a restart came in between. False
@@ -807,6 +1176,8 @@ static void *video_thread(void *arg)
         set_failed(v, err);
         return NULL;
     }
+    if (v->lim.audio)
+        open_audio(v, &d);
     bool ok = true;
     for (int i = 0; i < SLOTS && ok; i++)
         ok = picture_alloc(&v->slots[i], d.out_w, d.out_h);
@@ -844,6 +1215,7 @@ static void *video_thread(void *arg)
         bool rewind = v->restart;
         v->restart = false;
         unsigned gen = v->gen;
+        v->thread_gen = gen;
         int slot = (v->read + v->count) % SLOTS;
         int64_t asked = v->asked_ms;
         pthread_mutex_unlock(&v->lock);
@@ -922,7 +1294,9 @@ struct video *video_open(const char *path, const struct video_limits *lim, int m
     v->shown = -1;
     v->duration_ms = -1;
     atomic_init(&v->abort, false);
+    atomic_init(&v->has_audio, false);
     pthread_mutex_init(&v->lock, NULL);
+    pthread_mutex_init(&v->alock, NULL);
     pthread_cond_init(&v->cond, NULL);
     v->state = VIDEO_OPENING;
     int rc = pthread_create(&v->thread, NULL, video_thread, v);
@@ -958,6 +1332,12 @@ const struct video_picture *video_frame_for(struct video *v, int64_t elapsed_ms)
     }
     if (freed)
         pthread_cond_signal(&v->cond);
+    if (v->lim.audio) {
+        pthread_mutex_lock(&v->alock);
+        v->clock = AUDIO_MS(elapsed_ms < 0 ? 0 : elapsed_ms > MAX_PTS_MS ? MAX_PTS_MS : elapsed_ms);
+        v->clock_set = true;
+        pthread_mutex_unlock(&v->alock);
+    }
     settle(v);
     const struct video_picture *p = v->shown >= 0 ? &v->slots[v->shown].pic : NULL;
     pthread_mutex_unlock(&v->lock);
@@ -1041,6 +1421,40 @@ void video_decoder(struct video *v, char *buf, size_t len)
     pthread_mutex_unlock(&v->lock);
 }
 
+bool video_has_audio(struct video *v)
+{
+    return v && atomic_load(&v->has_audio);
+}
+
+size_t video_audio_read(struct video *v, int16_t *out, size_t frames)
+{
+    size_t got = 0;
+    if (!out)
+        return 0;
+    if (v && v->lim.audio) {
+        pthread_mutex_lock(&v->alock);
+        if (v->ring && v->clock_set && v->fill > 0) {
+            /* Behind the picture (the sound started late, or decoding caught up): skip to it. */
+            if (v->head_pos < v->clock - AUDIO_MS(AUDIO_SLACK_MS))
+                ring_drop(v, (size_t)(v->clock - v->head_pos));
+            /* Ahead of it (the picture is waiting for a frame): silence until it catches up. */
+            if (v->fill > 0 && v->head_pos <= v->clock + v->ahead) {
+                got = frames < v->fill ? frames : v->fill;
+                size_t first = got < v->cap - v->head ? got : v->cap - v->head;
+                memcpy(out, v->ring + v->head * VIDEO_AUDIO_CHANNELS,
+                       first * VIDEO_AUDIO_CHANNELS * sizeof *out);
+                memcpy(out + first * VIDEO_AUDIO_CHANNELS, v->ring,
+                       (got - first) * VIDEO_AUDIO_CHANNELS * sizeof *out);
+                ring_drop(v, got);
+            }
+        }
+        pthread_mutex_unlock(&v->alock);
+    }
+    memset(out + got * VIDEO_AUDIO_CHANNELS, 0,
+           (frames - got) * VIDEO_AUDIO_CHANNELS * sizeof *out);
+    return got;
+}
+
 void video_restart(struct video *v)
 {
     if (!v)
@@ -1055,6 +1469,12 @@ void video_restart(struct video *v)
         v->asked_ms = 0;
         if (v->state == VIDEO_DONE)
             v->state = VIDEO_PLAYING;
+        pthread_mutex_lock(&v->alock);
+        v->agen = v->gen;
+        v->fill = 0;
+        v->clock = 0;
+        v->clock_set = false;
+        pthread_mutex_unlock(&v->alock);
         pthread_cond_signal(&v->cond);
     }
     pthread_mutex_unlock(&v->lock);
@@ -1074,7 +1494,9 @@ void video_close(struct video *v)
     for (int i = 0; i < SLOTS; i++)
         picture_release(&v->slots[i]);
     pthread_mutex_destroy(&v->lock);
+    pthread_mutex_destroy(&v->alock);
     pthread_cond_destroy(&v->cond);
+    free(v->ring);
     free(v->path);
     free(v);
 }

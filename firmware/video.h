@@ -2,7 +2,10 @@
  * FFmpeg with SDL, but with SDL left to the renderer: a worker thread demuxes and decodes
  * (libavformat, libavcodec), converts and scales down with libswscale to I420 (YUV 4:2:0
  * planar, SDL_PIXELFORMAT_IYUV) into a small bounded queue; the render thread takes the frame
- * due at its elapsed time and uploads it with SDL_UpdateYUVTexture. Audio is ignored.
+ * due at its elapsed time and uploads it with SDL_UpdateYUVTexture. Sound is ignored unless
+ * asked for (video_limits.audio): then the same thread also decodes the first audio stream
+ * (libswresample: S16 stereo, 48 kHz) into a bounded buffer on the video's timeline, which an
+ * audio callback drains with video_audio_read. No SDL here: audio_sdl.c plays it.
  *
  * Untrusted input: only mp4/mov and matroska/webm containers, read through the file protocol
  * only (a crafted file cannot make FFmpeg open a URL or another file), with H.264, HEVC, VP8,
@@ -29,6 +32,10 @@ struct video_limits {
     int max_w, max_h;
     int64_t max_duration_ms; /* longer videos are refused */
     bool software_only;      /* video_open: skip the hardware (V4L2 mem2mem) decoder */
+    /* video_open: also decode the first audio stream (AAC, MP3, Opus, Vorbis or FLAC) for
+     * video_audio_read. Off: no audio decoder, no buffer, no work. A missing or broken sound
+     * track is logged once and the video plays muted; the picture never depends on it. */
+    bool audio;
 };
 /* clang-format off */
 #define VIDEO_DEFAULT_LIMITS {.max_w = 1920, .max_h = 1080, .max_duration_ms = 600000}
@@ -124,6 +131,22 @@ void video_decoder(struct video *v, char *buf, size_t len);
  * elapsed time starts again at 0. Works after VIDEO_DONE, also when the file has been deleted
  * from the cache meanwhile (the open file stays readable). No-op after VIDEO_FAILED. */
 void video_restart(struct video *v);
+
+/* The sound video_audio_read hands out: interleaved signed 16-bit stereo at this rate. */
+#define VIDEO_AUDIO_RATE     48000
+#define VIDEO_AUDIO_CHANNELS 2
+
+/* True once v (opened with lim->audio) has a sound track that decodes; false while opening,
+ * without one, after it broke, or when audio was not asked for. Any thread. */
+bool video_has_audio(struct video *v);
+
+/* Fills out with frames stereo frames (2 * frames int16_t) of the sound due now on the video's
+ * timeline (the elapsed_ms of the last video_frame_for), and returns how many of them are
+ * sound: the rest is silence (0 while nothing is due: before the first video_frame_for after
+ * an open or restart, while decoding is behind, after the end, or without audio). Late sound
+ * is skipped, never played late. Never blocks on decoding: safe from an audio callback thread,
+ * at the same time as the render thread uses v, until video_close. NULL v: silence. */
+size_t video_audio_read(struct video *v, int16_t *out, size_t frames);
 
 /* Stops the thread (joins it), frees everything. NULL-safe. */
 void video_close(struct video *v);

@@ -1,7 +1,9 @@
 /* video: playback of files that Debian's ffmpeg makes here, at test time, in a temporary
  * folder. The pattern is a white bar that grows from the left edge by 1/125 of the width per
  * frame (25 fps, 5 s), so a frame's place in time can be read from its pixels and compared
- * with its timestamp. The tests wait on the video's notifications, never on a clock. */
+ * with its timestamp. The sound test videos carry a 440 Hz tone whose loudness grows from
+ * silence by the same rule (0.9 of full scale at 5 s), so the sound's place in time can be read
+ * from its peaks. The tests wait on the video's notifications, never on a clock. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -29,6 +31,8 @@ extern char **environ;
 #define H        360
 #define FRAMES   125
 #define FRAME_MS 40
+/* mono at 44.1 kHz: the player converts it to stereo at 48 kHz */
+#define TONE "aevalsrc='0.9*t/5*sin(2*PI*440*t)':s=44100:d=5"
 
 static char dir[256];
 
@@ -143,6 +147,9 @@ static int group_setup(void **state)
     char *sound = in_dir("sound.mp4");
     char *bars = in_dir("bars.mp4");
     char *upright = in_dir("upright.mp4");
+    char *tone = in_dir("tone.mp4");
+    char *bad_sound = in_dir("bad-sound.mp4");
+    char *pcm = in_dir("pcm.mkv");
     /* H.264 with B-frames (reordered timestamps), moov in front as a web server has it; the
      * same with moov at the end (ffmpeg's default), so that its first half has no index. */
     bool ok =
@@ -162,7 +169,16 @@ static int group_setup(void **state)
         truncate_copy("tail.mp4", "cut-tail.mp4") && truncate_copy("bars.mp4", "cut-front.mp4") &&
         /* a phone held upright: stored landscape, with a display matrix that turns it (the
          * ffmpeg of Debian 12 writes one from this tag when it copies, not when it encodes) */
-        ffmpeg("-i", bars, "-c", "copy", "-metadata:s:v:0", "rotate=90", upright, END);
+        ffmpeg("-i", bars, "-c", "copy", "-metadata:s:v:0", "rotate=90", upright, END) &&
+        /* with sound: the tone in AAC; the same with its sound packets garbled (every third
+         * byte); the same with its sound as PCM, a codec the screen does not play */
+        make_bars("tone.mp4", "5", "-f", "lavfi", "-i", TONE, "-c:v", "libx264", "-preset",
+                  "ultrafast", "-c:a", "aac", END) &&
+        ffmpeg("-i", tone, "-c", "copy", "-bsf:a", "noise=amount=3", bad_sound, END) &&
+        ffmpeg("-i", tone, "-c:v", "copy", "-c:a", "pcm_s16le", pcm, END);
+    free(tone);
+    free(bad_sound);
+    free(pcm);
     free(big);
     free(sound);
     free(bars);
@@ -171,8 +187,9 @@ static int group_setup(void **state)
 }
 
 static const char *const made[] = {
-    "bars.mp4",  "tail.mp4",  "bars.webm", "upright.mp4",  "mpeg4.mp4",     "8k.mp4",
-    "sound.mp4", "empty.mp4", "text.mp4",  "cut-tail.mp4", "cut-front.mp4",
+    "bars.mp4",      "tail.mp4",  "bars.webm",     "upright.mp4", "mpeg4.mp4",
+    "8k.mp4",        "sound.mp4", "empty.mp4",     "text.mp4",    "cut-tail.mp4",
+    "cut-front.mp4", "tone.mp4",  "bad-sound.mp4", "pcm.mkv",
 };
 
 static int group_teardown(void **state)
@@ -334,10 +351,10 @@ static void test_probe(void **state)
 
 /* Frames taken at increasing times differ, come in order, match their timestamps, and the
  * video ends. */
-static void check_plays_in_order(const char *name)
+static void check_plays_in_order(const char *name, const struct video_limits *lim)
 {
     struct waiter *w = waiter_new();
-    struct video *v = open_in_dir(name, NULL, W, H, w);
+    struct video *v = open_in_dir(name, lim, W, H, w);
     assert_int_equal(opened(v, w), VIDEO_PLAYING);
     int vw, vh;
     video_size(v, &vw, &vh);
@@ -378,13 +395,13 @@ static void check_plays_in_order(const char *name)
 static void test_h264_plays_in_order(void **state)
 {
     (void)state;
-    check_plays_in_order("bars.mp4");
+    check_plays_in_order("bars.mp4", NULL);
 }
 
 static void test_vp9_plays_in_order(void **state)
 {
     (void)state;
-    check_plays_in_order("bars.webm");
+    check_plays_in_order("bars.webm", NULL);
 }
 
 /* A video larger than its area is scaled down while decoding, keeping its shape. */
@@ -595,6 +612,181 @@ static void test_close_any_time(void **state)
     free(path);
 }
 
+/* ---- sound ------------------------------------------------------------------------------ */
+
+static const struct video_limits with_audio = {.audio = true};
+
+#define TONE_FRAMES (VIDEO_AUDIO_RATE / 10) /* 100 ms of sound */
+
+/* The loudest sample of n stereo frames; fails when left and right differ (mono is spread to
+ * both). */
+static int peak(const int16_t *s, size_t n)
+{
+    int top = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[2 * i] != s[2 * i + 1])
+            fail_msg("left %d and right %d differ at frame %zu", s[2 * i], s[2 * i + 1], i);
+        int a = abs(s[2 * i]);
+        top = a > top ? a : top;
+    }
+    return top;
+}
+
+/* The tone's loudness at ms into the video, on each side: mono is the centre channel, which
+ * goes to left and right at -3 dB (swresample's default centre mix level). */
+static int tone_at(int64_t ms)
+{
+    ms = ms < 0 ? 0 : ms > 5000 ? 5000 : ms;
+    return (int)(0.9 * 32767 * (double)ms / 5000 * 0.7071);
+}
+
+/* The sound follows the picture's clock: about 48000 frames a second of it, each 100 ms as
+ * loud as the tone is at that moment, in stereo. */
+static void test_audio_decoded(void **state)
+{
+    (void)state;
+    struct waiter *w = waiter_new();
+    struct video *v = open_in_dir("tone.mp4", &with_audio, W, H, w);
+    assert_int_equal(opened(v, w), VIDEO_PLAYING);
+    assert_true(video_has_audio(v));
+    int16_t *buf = xmalloc(TONE_FRAMES * 2 * sizeof *buf);
+    /* nothing is due before the first frame is asked for */
+    assert_int_equal(video_audio_read(v, buf, TONE_FRAMES), 0);
+    size_t total = 0;
+    int steps = 0;
+    for (int64_t t = 0; t <= 4000; t += 100, steps++) {
+        assert_non_null(frame_at(v, t, w));
+        size_t got = video_audio_read(v, buf, TONE_FRAMES);
+        total += got;
+        if (got < TONE_FRAMES / 2)
+            continue; /* decoding was behind: the next round catches up */
+        int top = peak(buf, got);
+        int lo = tone_at(t - 150) * 9 / 10 - 300, hi = tone_at(t + 250) * 11 / 10 + 300;
+        if (top < lo || top > hi)
+            fail_msg("at %lld ms the sound peaks at %d, the tone is between %d and %d",
+                     (long long)t, top, lo, hi);
+    }
+    print_message("sound: %zu frames for %d x 100 ms\n", total, steps);
+    assert_true(total >= (size_t)steps * TONE_FRAMES * 9 / 10);
+    assert_true(total <= (size_t)steps * TONE_FRAMES);
+    /* The clock stands still: the sound stops a little ahead of it, it does not run on. */
+    size_t ahead = 0;
+    for (int i = 0; i < 20; i++)
+        ahead += video_audio_read(v, buf, TONE_FRAMES);
+    assert_true(ahead <= (size_t)TONE_FRAMES * 3);
+    assert_int_equal(video_audio_read(v, buf, TONE_FRAMES), 0);
+    assert_int_equal(peak(buf, TONE_FRAMES), 0);
+    video_close(v);
+    free(buf);
+    waiter_free(w);
+}
+
+/* Reads 100 ms after each of a few frames; true when any of it was sound. The buffer is
+ * checked to be silence where the answer says so. */
+static bool any_sound(struct video *v, struct waiter *w)
+{
+    int16_t *buf = xmalloc(TONE_FRAMES * 2 * sizeof *buf);
+    bool sound = false;
+    for (int64_t t = 0; t <= 2000; t += 100) {
+        (void)frame_at(v, t, w);
+        memset(buf, 0x55, TONE_FRAMES * 2 * sizeof *buf);
+        size_t got = video_audio_read(v, buf, TONE_FRAMES);
+        sound = sound || got > 0;
+        for (size_t i = got * 2; i < TONE_FRAMES * 2; i++)
+            assert_int_equal(buf[i], 0);
+    }
+    free(buf);
+    return sound;
+}
+
+/* Not asked for: no sound, even from a file that has it. */
+static void test_audio_not_asked(void **state)
+{
+    (void)state;
+    struct waiter *w = waiter_new();
+    struct video *v = open_in_dir("tone.mp4", NULL, W, H, w);
+    assert_int_equal(opened(v, w), VIDEO_PLAYING);
+    assert_false(video_has_audio(v));
+    assert_false(any_sound(v, w));
+    video_close(v);
+    /* nor from NULL */
+    int16_t buf[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    assert_int_equal(video_audio_read(NULL, buf, 4), 0);
+    assert_int_equal(buf[7], 0);
+    assert_false(video_has_audio(NULL));
+    waiter_free(w);
+}
+
+/* Asked for, but the file has none: the picture plays, muted. */
+static void test_audio_absent(void **state)
+{
+    (void)state;
+    check_plays_in_order("bars.mp4", &with_audio);
+    struct waiter *w = waiter_new();
+    struct video *v = open_in_dir("bars.mp4", &with_audio, W, H, w);
+    assert_int_equal(opened(v, w), VIDEO_PLAYING);
+    assert_false(video_has_audio(v));
+    assert_false(any_sound(v, w));
+    video_close(v);
+    waiter_free(w);
+}
+
+/* Garbled sound, or sound in a codec the screen does not play: the picture plays all the
+ * same, in order and to its end. */
+static void test_audio_broken(void **state)
+{
+    (void)state;
+    check_plays_in_order("bad-sound.mp4", &with_audio);
+    check_plays_in_order("pcm.mkv", &with_audio);
+    struct waiter *w = waiter_new();
+    struct video *v = open_in_dir("pcm.mkv", &with_audio, W, H, w);
+    assert_int_equal(opened(v, w), VIDEO_PLAYING);
+    assert_false(video_has_audio(v));
+    assert_false(any_sound(v, w));
+    video_close(v);
+    waiter_free(w);
+}
+
+/* A replay starts the sound from the start too: what was buffered goes. */
+static void test_audio_restart(void **state)
+{
+    (void)state;
+    struct waiter *w = waiter_new();
+    struct video *v = open_in_dir("tone.mp4", &with_audio, W, H, w);
+    int16_t *buf = xmalloc(TONE_FRAMES * 2 * sizeof *buf);
+    for (int64_t t = 0; t <= 3000; t += 500) {
+        assert_non_null(frame_at(v, t, w));
+        (void)video_audio_read(v, buf, TONE_FRAMES);
+    }
+    for (int round = 0; round < 2; round++) {
+        video_restart(v);
+        assert_int_equal(video_audio_read(v, buf, TONE_FRAMES), 0);
+        assert_non_null(frame_at(v, 0, w));
+        size_t got = 0;
+        int top = 0;
+        /* the first 300 ms, however decoding keeps up */
+        for (int i = 0; i < 3; i++) {
+            size_t n = video_audio_read(v, buf, TONE_FRAMES);
+            got += n;
+            int p = peak(buf, n);
+            top = p > top ? p : top;
+        }
+        print_message("after a restart: %zu frames, peak %d\n", got, top);
+        assert_true(got > 0);
+        assert_true(top <= tone_at(500));
+        assert_true(video_has_audio(v));
+    }
+    /* and to the end after the end */
+    assert_non_null(frame_at(v, 7000, w));
+    assert_int_equal(video_state(v), VIDEO_DONE);
+    video_restart(v);
+    assert_non_null(frame_at(v, 0, w));
+    assert_true(video_audio_read(v, buf, TONE_FRAMES) > 0);
+    video_close(v);
+    free(buf);
+    waiter_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +801,11 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_cut_short_plays_what_is_there),
         cmocka_unit_test(test_close_any_time),
+        cmocka_unit_test(test_audio_decoded),
+        cmocka_unit_test(test_audio_not_asked),
+        cmocka_unit_test(test_audio_absent),
+        cmocka_unit_test(test_audio_broken),
+        cmocka_unit_test(test_audio_restart),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

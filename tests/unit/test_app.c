@@ -1313,6 +1313,7 @@ static void test_video_in_the_detail_view_replays(void **state)
                                    .controls = true,
                                    .idle_ms = IDLE_MS,
                                    .target_px = 100,
+                                   .sound = true,
                                    .gesture = gesture_config_for(1920, 4.0)};
     app_set_input(f.app, &in);
     tick_at(&f, MS0);
@@ -1338,6 +1339,19 @@ static void test_video_in_the_detail_view_replays(void **state)
     tick_at(&f, f.ms + 10);
     app_frame(f.app, &fr);
     assert_int_equal(fr.video.start_ms, MS0 + 8010);
+    /* Muted until someone taps the speaker beside the close control (video.audio). */
+    assert_false(fr.video.unmuted);
+    struct rect c = fr.geom.card;
+    tap_at(&f, c.x + c.w - 2 * 100 - 50 + 50, c.y + 25 + 50);
+    tick_at(&f, f.ms + 10);
+    app_frame(f.app, &fr);
+    assert_true(fr.video.unmuted);
+    /* Closing the detail view mutes it again. */
+    assert_true(app_key(f.app, "Escape", f.ms));
+    tick_at(&f, f.ms + 10);
+    app_frame(f.app, &fr);
+    assert_false(fr.video.unmuted);
+    assert_false(fr.video.in_detail);
     fake_done(&f);
 }
 
