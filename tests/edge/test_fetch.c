@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "fetch.h"
+#include "testserver.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -26,16 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
 #define TOKEN "tok-123.secret"
 #define S(x)  ((x) ? (x) : "NULL")
 #define HELLO "hello, wall\n"
 
 struct server {
-    pid_t pid;
-    int stdin_fd; /* closing it stops the server */
-    int port, port2;
+    struct testserver srv;
     char root[256];
     struct fetcher *fetcher;
 };
@@ -88,84 +85,9 @@ static void remove_root(struct server *s)
     rmdir(s->root);
 }
 
-/* Reads "PORT <n>\nPORT2 <m>\n" from fd, waiting at most 10 s in all. */
-static bool read_ports(int fd, struct server *s)
-{
-    char buf[128];
-    size_t len = 0;
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    while (len < sizeof buf - 1) {
-        buf[len] = '\0';
-        char *first = strchr(buf, '\n');
-        if (first && strchr(first + 1, '\n'))
-            return sscanf(buf, "PORT %d PORT2 %d", &s->port, &s->port2) == 2;
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left_ms =
-            10000 - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (left_ms <= 0 || poll(&p, 1, (int)left_ms) <= 0)
-            return false;
-        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
-        if (n <= 0)
-            return false;
-        len += (size_t)n;
-    }
-    return false;
-}
-
 static bool start_server(struct server *s)
 {
-    const char *src = getenv("PRIKBORD_SOURCE_DIR");
-    char *script =
-        src ? xasprintf("%s/tests/tools/testserver.py", src)
-            /* __FILE__ is .../tests/edge/test_fetch.c in a CMake build */
-            : xasprintf("%.*s/tools/testserver.py",
-                        (int)(strlen(__FILE__) - strlen("/edge/test_fetch.c")), __FILE__);
-    char *argv[] = {"python3",       script,          "--root", s->root,
-                    "--second-port", "--max-seconds", "120",    NULL};
-    int in[2] = {-1, -1}, out[2] = {-1, -1};
-    posix_spawn_file_actions_t actions;
-    bool ok = false, actions_made = false;
-    if (pipe(in) != 0 || pipe(out) != 0)
-        goto out;
-    /* Our ends must not leak into the child, or it would never see stdin close. */
-    fcntl(in[1], F_SETFD, FD_CLOEXEC);
-    fcntl(out[0], F_SETFD, FD_CLOEXEC);
-    if (posix_spawn_file_actions_init(&actions) != 0)
-        goto out;
-    actions_made = true;
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_addclose(&actions, in[0]);
-    posix_spawn_file_actions_addclose(&actions, out[1]);
-    int err = posix_spawnp(&s->pid, "python3", &actions, NULL, argv, environ);
-    if (err != 0) {
-        fprintf(stderr, "posix_spawnp python3: %s\n", strerror(err));
-        s->pid = 0;
-        goto out;
-    }
-    s->stdin_fd = in[1];
-    in[1] = -1;
-    /* Only the child may hold the write end of its stdout, or a child that dies early would
-     * never give us EOF. */
-    close(out[1]);
-    out[1] = -1;
-    ok = read_ports(out[0], s);
-    if (!ok)
-        fprintf(stderr, "testserver did not report its ports (%s)\n", script);
-out:
-    if (actions_made)
-        posix_spawn_file_actions_destroy(&actions);
-    for (int i = 0; i < 2; i++) {
-        if (in[i] >= 0)
-            close(in[i]);
-        if (out[i] >= 0)
-            close(out[i]);
-    }
-    free(script);
-    return ok;
+    return testserver_start(&s->srv, s->root, true, 120);
 }
 
 static int group_teardown(void **state)
@@ -174,13 +96,7 @@ static int group_teardown(void **state)
     if (!s)
         return 0;
     fetcher_destroy(s->fetcher);
-    if (s->stdin_fd >= 0)
-        close(s->stdin_fd);
-    if (s->pid > 0) {
-        kill(s->pid, SIGTERM);
-        while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-    }
+    testserver_stop(&s->srv);
     remove_root(s);
     free(s);
     fetch_global_cleanup();
@@ -194,7 +110,7 @@ static int group_setup(void **state)
     setenv("no_proxy", "127.0.0.1,localhost", 1);
     setenv("NO_PROXY", "127.0.0.1,localhost", 1);
     struct server *s = xcalloc(1, sizeof *s);
-    s->stdin_fd = -1;
+    s->srv.stdin_fd = -1;
     *state = s;
     if (!fetch_global_init() || !make_root(s) || !start_server(s) ||
         !(s->fetcher = fetcher_create())) {
@@ -226,7 +142,7 @@ static char *url_at(int port, const char *path)
 /* GETs path on the first port with base_request; the caller clears resp. */
 static enum fetch_result get_path(struct server *s, const char *path, struct fetch_response *resp)
 {
-    char *url = url_at(s->port, path);
+    char *url = url_at(s->srv.port, path);
     struct fetch_request req = base_request(url);
     enum fetch_result r = fetcher_get(s->fetcher, &req, resp);
     free(url);
@@ -272,7 +188,7 @@ static void test_not_modified_by_etag(void **state)
     struct server *s = *state;
     struct fetch_response first, second;
     assert_int_equal(get_path(s, "/file/hello.txt", &first), FETCH_OK);
-    char *url = url_at(s->port, "/file/hello.txt");
+    char *url = url_at(s->srv.port, "/file/hello.txt");
     struct fetch_request req = base_request(url);
     req.if_none_match = first.etag;
     assert_int_equal(fetcher_get(s->fetcher, &req, &second), FETCH_NOT_MODIFIED);
@@ -294,7 +210,7 @@ static void test_not_modified_by_date(void **state)
     struct server *s = *state;
     struct fetch_response first, second;
     assert_int_equal(get_path(s, "/file/hello.txt", &first), FETCH_OK);
-    char *url = url_at(s->port, "/file/hello.txt");
+    char *url = url_at(s->srv.port, "/file/hello.txt");
     struct fetch_request req = base_request(url);
     req.if_modified_since = first.last_modified;
     assert_int_equal(fetcher_get(s->fetcher, &req, &second), FETCH_NOT_MODIFIED);
@@ -333,7 +249,7 @@ static void test_http_errors(void **state)
 static void test_error_body_is_capped(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/status/500");
+    char *url = url_at(s->srv.port, "/status/500");
     struct fetch_request req = base_request(url);
     req.max_bytes = 5;
     struct fetch_response resp;
@@ -397,7 +313,7 @@ static void test_retry_after_date(void **state)
 static void test_too_large(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/big?bytes=4000000");
+    char *url = url_at(s->srv.port, "/big?bytes=4000000");
     struct fetch_request req = base_request(url);
     req.max_bytes = 100000;
     struct fetch_response resp;
@@ -409,7 +325,7 @@ static void test_too_large(void **state)
     free(url);
 
     /* Exactly max_bytes is allowed; one byte more is not. */
-    url = url_at(s->port, "/big?bytes=1000");
+    url = url_at(s->srv.port, "/big?bytes=1000");
     req = base_request(url);
     req.max_bytes = 1000;
     assert_int_equal(fetcher_get(s->fetcher, &req, &resp), FETCH_OK);
@@ -432,7 +348,7 @@ static long max_rss_kb(void)
 static void test_gzip_bomb(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/gzip-bomb");
+    char *url = url_at(s->srv.port, "/gzip-bomb");
     struct fetch_request req = base_request(url);
     req.max_bytes = 1024 * 1024;
     struct fetch_response resp;
@@ -448,7 +364,7 @@ static void test_gzip_bomb(void **state)
 static void test_stall_hits_low_speed_limit(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/stall");
+    char *url = url_at(s->srv.port, "/stall");
     struct fetch_request req = base_request(url);
     req.low_speed_time_s = 1;
     struct fetch_response resp;
@@ -465,7 +381,7 @@ static void test_stall_hits_low_speed_limit(void **state)
 static void test_total_timeout(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/slow?bytes=100&delay_ms=50");
+    char *url = url_at(s->srv.port, "/slow?bytes=100&delay_ms=50");
     struct fetch_request req = base_request(url);
     req.total_timeout_ms = 300;
     struct fetch_response resp;
@@ -529,7 +445,7 @@ static void test_redirect_followed(void **state)
 static void test_redirect_to_file_refused(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/redirect?to=file:///etc/passwd");
+    char *url = url_at(s->srv.port, "/redirect?to=file:///etc/passwd");
     for (int allow_file = 0; allow_file <= 1; allow_file++) {
         struct fetch_request req = base_request(url);
         req.allow_file = allow_file;
@@ -607,7 +523,7 @@ static void test_file_url(void **state)
 static void test_request_headers(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/headers");
+    char *url = url_at(s->srv.port, "/headers");
     struct fetch_request req = base_request(url);
     req.user_agent = "prikbord/0.1.0 (lobby-1)";
     req.if_none_match = "\"abc\"";
@@ -634,7 +550,7 @@ static void test_request_headers(void **state)
 static void test_header_injection_refused(void **state)
 {
     struct server *s = *state;
-    char *url = url_at(s->port, "/headers");
+    char *url = url_at(s->srv.port, "/headers");
     struct fetch_request req = base_request(url);
     struct fetch_response resp;
     req.token = "abc\r\nX-Evil: 1";
@@ -681,9 +597,9 @@ static enum fetch_result get_with_token(struct server *s, const char *url, const
 static void test_token_sent_to_same_origin(void **state)
 {
     struct server *s = *state;
-    char *feed = url_at(s->port, "/feed.json");
-    char *echo = url_at(s->port, "/echo-auth");
-    char *hop = url_at(s->port, "/redirect?to=/echo-auth");
+    char *feed = url_at(s->srv.port, "/feed.json");
+    char *echo = url_at(s->srv.port, "/echo-auth");
+    char *hop = url_at(s->srv.port, "/redirect?to=/echo-auth");
     struct fetch_response resp;
     assert_int_equal(get_with_token(s, echo, feed, &resp), FETCH_OK);
     assert_true(saw_token(&resp));
@@ -706,9 +622,9 @@ static void test_token_sent_to_same_origin(void **state)
 static void test_token_not_sent_to_other_origin(void **state)
 {
     struct server *s = *state;
-    char *feed = url_at(s->port, "/feed.json");
-    char *other = url_at(s->port2, "/echo-auth");
-    char *by_name = xasprintf("http://localhost:%d/echo-auth", s->port);
+    char *feed = url_at(s->srv.port, "/feed.json");
+    char *other = url_at(s->srv.port2, "/echo-auth");
+    char *by_name = xasprintf("http://localhost:%d/echo-auth", s->srv.port);
     struct fetch_response resp;
     /* Another port on the same host is another origin. */
     assert_int_equal(get_with_token(s, other, feed, &resp), FETCH_OK);
@@ -732,16 +648,16 @@ static void test_token_not_sent_to_other_origin(void **state)
 static void test_token_not_sent_across_redirect(void **state)
 {
     struct server *s = *state;
-    char *feed = url_at(s->port, "/feed.json");
+    char *feed = url_at(s->srv.port, "/feed.json");
     static const char *const codes[] = {"301", "302", "303", "307", "308"};
     for (size_t i = 0; i < ARRAY_LEN(codes); i++) {
         char *targets[] = {
-            xasprintf("http://127.0.0.1:%d/echo-auth", s->port2),
-            xasprintf("http://localhost:%d/echo-auth", s->port),
+            xasprintf("http://127.0.0.1:%d/echo-auth", s->srv.port2),
+            xasprintf("http://localhost:%d/echo-auth", s->srv.port),
         };
         for (size_t k = 0; k < ARRAY_LEN(targets); k++) {
             char *path = xasprintf("/redirect?code=%s&to=%s", codes[i], targets[k]);
-            char *hop = url_at(s->port, path);
+            char *hop = url_at(s->srv.port, path);
             struct fetch_response resp;
             assert_int_equal(get_with_token(s, hop, feed, &resp), FETCH_OK);
             if (!saw_no_authorization(&resp))
@@ -758,7 +674,7 @@ static void test_token_not_sent_across_redirect(void **state)
 static void test_token_never_in_error(void **state)
 {
     struct server *s = *state;
-    char *feed = url_at(s->port, "/status/401");
+    char *feed = url_at(s->srv.port, "/status/401");
     struct fetch_response resp;
     assert_int_equal(get_with_token(s, feed, feed, &resp), FETCH_HTTP_ERROR);
     assert_int_equal(resp.status, 401);

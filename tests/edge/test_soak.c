@@ -31,6 +31,7 @@
 #include "app.h"
 #include "disk.h"
 #include "feed_parse.h"
+#include "testserver.h"
 #include "fetch.h"
 #include "fonts.h"
 #include "image.h"
@@ -75,8 +76,6 @@
 size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
-extern char **environ;
-
 #define WEEK_MINUTES (7 * 1440)
 /* Small: the pixels are not what is soaked, and every slide is drawn. */
 #define SCREEN_W        320
@@ -115,9 +114,7 @@ struct sample {
 
 struct soak {
     /* the server */
-    pid_t server_pid;
-    int server_stdin;
-    int port;
+    struct testserver server;
     char root[200], cache[256];
     char *http_url, *file_url;
     struct fetcher *control; /* the test's own requests to /control */
@@ -159,79 +156,14 @@ static const char *shared_dir(void)
     return s && *s ? s : "/work/shared";
 }
 
-static bool read_port(int fd, int *port)
-{
-    char buf[64];
-    size_t len = 0;
-    while (len < sizeof buf - 1) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, 10000) <= 0)
-            return false;
-        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
-        if (n <= 0)
-            return false;
-        len += (size_t)n;
-        buf[len] = '\0';
-        if (strchr(buf, '\n'))
-            return sscanf(buf, "PORT %d", port) == 1;
-    }
-    return false;
-}
-
 static bool start_server(struct soak *s)
 {
-    const char *src = getenv("PRIKBORD_SOURCE_DIR");
-    char *script = xasprintf("%s/tests/tools/testserver.py", src ? src : ".");
-    char *argv[] = {"python3", script, "--root", s->root, "--max-seconds", "3600", NULL};
-    int in[2] = {-1, -1}, out[2] = {-1, -1};
-    posix_spawn_file_actions_t actions;
-    bool ok = false, made = false;
-    if (pipe(in) != 0 || pipe(out) != 0)
-        goto out;
-    fcntl(in[1], F_SETFD, FD_CLOEXEC);
-    fcntl(out[0], F_SETFD, FD_CLOEXEC);
-    if (posix_spawn_file_actions_init(&actions) != 0)
-        goto out;
-    made = true;
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_addclose(&actions, in[0]);
-    posix_spawn_file_actions_addclose(&actions, out[1]);
-    int err = posix_spawnp(&s->server_pid, "python3", &actions, NULL, argv, environ);
-    if (err != 0) {
-        fprintf(stderr, "posix_spawnp python3: %s\n", strerror(err));
-        s->server_pid = 0;
-        goto out;
-    }
-    s->server_stdin = in[1];
-    in[1] = -1;
-    close(out[1]);
-    out[1] = -1;
-    ok = read_port(out[0], &s->port);
-out:
-    if (made)
-        posix_spawn_file_actions_destroy(&actions);
-    for (int i = 0; i < 2; i++) {
-        if (in[i] >= 0)
-            close(in[i]);
-        if (out[i] >= 0)
-            close(out[i]);
-    }
-    free(script);
-    return ok;
+    return testserver_start(&s->server, s->root, false, 3600);
 }
 
 static void stop_server(struct soak *s)
 {
-    if (s->server_stdin >= 0)
-        close(s->server_stdin); /* the server stops when its stdin closes */
-    s->server_stdin = -1;
-    if (s->server_pid > 0) {
-        kill(s->server_pid, SIGTERM);
-        while (waitpid(s->server_pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-    }
-    s->server_pid = 0;
+    testserver_stop(&s->server);
 }
 
 /* Makes /feed serve route (a testserver path) from now on. */
@@ -239,7 +171,7 @@ static void serve(struct soak *s, const char *route)
 {
     if (s->route && strcmp(s->route, route) == 0)
         return;
-    char *url = xasprintf("http://127.0.0.1:%d/control?feed=%s", s->port, route);
+    char *url = xasprintf("http://127.0.0.1:%d/control?feed=%s", s->server.port, route);
     struct fetch_request req = {.url = url, .user_agent = "prikbord-soak"};
     struct fetch_response resp = {0};
     if (fetcher_get(s->control, &req, &resp) != FETCH_OK)
@@ -679,7 +611,7 @@ static int setup_soak(void **state)
     setenv("NO_PROXY", "127.0.0.1,localhost", 1);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->news, NULL);
-    s->server_stdin = -1;
+    s->server.stdin_fd = -1;
     s->minutes = minutes_arg;
     /* In memory where there is a tmpfs: a week of fsyncs on a disk measures the disk. */
     const char *tmp = getenv("TMPDIR");
@@ -701,7 +633,7 @@ static int setup_soak(void **state)
     assert_true(start_server(s));
     s->control = fetcher_create();
     assert_non_null(s->control);
-    s->http_url = xasprintf("http://127.0.0.1:%d/feed", s->port);
+    s->http_url = xasprintf("http://127.0.0.1:%d/feed", s->server.port);
     s->file_url = xasprintf("file://%s/feed.json", s->root);
 
     struct platform_options po = {.headless = true, .w = SCREEN_W, .h = SCREEN_H};

@@ -15,6 +15,7 @@
 #include "fetch.h"
 #include "imgcache.h"
 #include "refresh.h"
+#include "testserver.h"
 #include "util.h"
 #include "video.h"
 
@@ -34,14 +35,10 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
 #define TOKEN "tok-video.secret"
 
 struct server {
-    pid_t pid;
-    int stdin_fd; /* closing it stops the server */
-    int port, port2;
+    struct testserver srv;
     char root[256];
     struct fetcher *fetcher;
     size_t intro_size;
@@ -134,80 +131,17 @@ static int count_containing(const char *dir, const char *part)
     return n;
 }
 
-/* ---- the server (as in test_fetch) ---------------------------------------------------- */
-
-static bool read_ports(int fd, struct server *s)
-{
-    char buf[128];
-    size_t len = 0;
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    while (len < sizeof buf - 1) {
-        buf[len] = '\0';
-        char *first = strchr(buf, '\n');
-        if (first && strchr(first + 1, '\n'))
-            return sscanf(buf, "PORT %d PORT2 %d", &s->port, &s->port2) == 2;
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left_ms =
-            10000 - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (left_ms <= 0 || poll(&p, 1, (int)left_ms) <= 0)
-            return false;
-        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
-        if (n <= 0)
-            return false;
-        len += (size_t)n;
-    }
-    return false;
-}
+/* ---- the server (testserver.h) --------------------------------------------------------- */
 
 static bool start_server(struct server *s)
 {
-    const char *src = getenv("PRIKBORD_SOURCE_DIR");
-    char *script = xasprintf("%s/tests/tools/testserver.py", src ? src : ".");
-    char *argv[] = {"python3",       script,          "--root", s->root,
-                    "--second-port", "--max-seconds", "300",    NULL};
-    int in[2] = {-1, -1}, out[2] = {-1, -1};
-    posix_spawn_file_actions_t actions;
-    bool ok = false, actions_made = false;
-    if (pipe(in) != 0 || pipe(out) != 0)
-        goto out;
-    fcntl(in[1], F_SETFD, FD_CLOEXEC);
-    fcntl(out[0], F_SETFD, FD_CLOEXEC);
-    if (posix_spawn_file_actions_init(&actions) != 0)
-        goto out;
-    actions_made = true;
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_addclose(&actions, in[0]);
-    posix_spawn_file_actions_addclose(&actions, out[1]);
-    if (posix_spawnp(&s->pid, "python3", &actions, NULL, argv, environ) != 0) {
-        s->pid = 0;
-        goto out;
-    }
-    s->stdin_fd = in[1];
-    in[1] = -1;
-    close(out[1]);
-    out[1] = -1;
-    ok = read_ports(out[0], s);
-out:
-    if (actions_made)
-        posix_spawn_file_actions_destroy(&actions);
-    for (int i = 0; i < 2; i++) {
-        if (in[i] >= 0)
-            close(in[i]);
-        if (out[i] >= 0)
-            close(out[i]);
-    }
-    free(script);
-    return ok;
+    return testserver_start(&s->srv, s->root, true, 300);
 }
 
 /* GET path on the first port into a string the caller frees. */
 static char *get_text(struct server *s, const char *path)
 {
-    char *url = xasprintf("http://127.0.0.1:%d%s", s->port, path);
+    char *url = xasprintf("http://127.0.0.1:%d%s", s->srv.port, path);
     struct fetch_request req = {.url = url, .max_bytes = 1 << 20};
     struct fetch_response resp;
     enum fetch_result r = fetcher_get(s->fetcher, &req, &resp);
@@ -246,7 +180,7 @@ static void append_item(struct strbuf *b, const char *id, const char *video, con
 /* feed.json: four introductions; feed2.json: the same without the first. */
 static bool write_feeds(struct server *s)
 {
-    char *other = xasprintf("http://127.0.0.1:%d/file/other.mp4", s->port2);
+    char *other = xasprintf("http://127.0.0.1:%d/file/other.mp4", s->srv.port2);
     bool ok = true;
     for (int v = 1; v <= 2; v++) {
         struct strbuf b = {0};
@@ -299,13 +233,7 @@ static int group_teardown(void **state)
     if (!s)
         return 0;
     fetcher_destroy(s->fetcher);
-    if (s->stdin_fd >= 0)
-        close(s->stdin_fd);
-    if (s->pid > 0) {
-        kill(s->pid, SIGTERM);
-        while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-    }
+    testserver_stop(&s->srv);
     if (s->root[0])
         remove_tree(s->root);
     free(s);
@@ -319,7 +247,7 @@ static int group_setup(void **state)
     setenv("no_proxy", "127.0.0.1,localhost", 1);
     setenv("NO_PROXY", "127.0.0.1,localhost", 1);
     struct server *s = xcalloc(1, sizeof *s);
-    s->stdin_fd = -1;
+    s->srv.stdin_fd = -1;
     *state = s;
     const char *tmp = getenv("TMPDIR");
     snprintf(s->root, sizeof s->root, "%s/prikbord-vcache-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -352,7 +280,7 @@ static void on_notify(void *ctx)
 
 static struct refresh_options options(struct server *s, const char *cache)
 {
-    char *feed = xasprintf("http://127.0.0.1:%d/feed", s->port);
+    char *feed = xasprintf("http://127.0.0.1:%d/feed", s->srv.port);
     struct refresh_options o = {
         .feed_url = feed,
         .token = TOKEN,
@@ -453,10 +381,10 @@ static void test_download_cache_and_remove(void **state)
     struct server *s = *state;
     char *cache = in_root(s, "cache");
     char *images = in_root(s, "cache/images");
-    char *intro = url_on(s->port, "/file/intro.mp4");
-    char *other = url_on(s->port2, "/file/other.mp4");
-    char *bad = url_on(s->port, "/file/notvideo.mp4");
-    char *photo = url_on(s->port, "/file/withphoto.mp4");
+    char *intro = url_on(s->srv.port, "/file/intro.mp4");
+    char *other = url_on(s->srv.port2, "/file/other.mp4");
+    char *bad = url_on(s->srv.port, "/file/notvideo.mp4");
+    char *photo = url_on(s->srv.port, "/file/withphoto.mp4");
     set_feed(s, "/file/feed.json");
 
     struct snapshot *snap = run_once(options(s, cache));
@@ -483,9 +411,9 @@ static void test_download_cache_and_remove(void **state)
     assert_null(video_set_get(snap->videos, "http://127.0.0.1:1/nothing.mp4"));
     assert_null(video_set_get(NULL, intro));
     /* the token went to the feed's origin, never to the other port */
-    assert_true(requested(s, s->port, "/file/intro.mp4", true));
-    assert_true(requested(s, s->port2, "/file/other.mp4", false));
-    assert_false(requested(s, s->port2, "/file/other.mp4", true));
+    assert_true(requested(s, s->srv.port, "/file/intro.mp4", true));
+    assert_true(requested(s, s->srv.port2, "/file/other.mp4", false));
+    assert_false(requested(s, s->srv.port2, "/file/other.mp4", true));
     /* on disk: four videos (the refused one too: it is the content's, and counted), each
      * with its URL beside it, and no temporary file */
     assert_int_equal(count_files(images, ".vid"), 4);
@@ -537,7 +465,7 @@ static void test_size_cap_and_off(void **state)
     struct server *s = *state;
     char *cache = in_root(s, "cache-cap");
     char *images = in_root(s, "cache-cap/images");
-    char *intro = url_on(s->port, "/file/intro.mp4");
+    char *intro = url_on(s->srv.port, "/file/intro.mp4");
     set_feed(s, "/file/feed.json");
     struct refresh_options o = options(s, cache);
     o.video_max_bytes = s->intro_size - 1;
@@ -645,7 +573,7 @@ static bool sink_take(void *ctx, const void *data, size_t len)
 static void test_fetch_sink(void **state)
 {
     struct server *s = *state;
-    char *big = url_on(s->port, "/big?bytes=300000");
+    char *big = url_on(s->srv.port, "/big?bytes=300000");
     struct sink k = {0};
     struct fetch_request req = {
         .url = big, .max_bytes = 1 << 20, .sink = sink_take, .sink_ctx = &k};
@@ -671,7 +599,7 @@ static void test_fetch_sink(void **state)
     assert_string_equal(resp.error, "the body could not be stored");
     fetch_response_clear(&resp);
 
-    char *missing = url_on(s->port, "/status/404");
+    char *missing = url_on(s->srv.port, "/status/404");
     k = (struct sink){0};
     req.url = missing;
     assert_int_equal(fetcher_get(s->fetcher, &req, &resp), FETCH_HTTP_ERROR);
