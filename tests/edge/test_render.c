@@ -221,20 +221,27 @@ static void test_crossfade_mixes(void **state)
     app_destroy(a);
 }
 
-/* Every naughty string as a name, title and message: drawn, or refused, never a crash. */
-static void test_naughty_strings_render(void **state)
+/* A file of ../shared/corpora (static storage, NUL-terminated; the test skips without it). */
+static char *read_corpus(const char *name, size_t *n)
 {
-    (void)state;
     char path[512];
-    snprintf(path, sizeof path, "%s/corpora/naughty-strings/blns.json",
-             getenv("PRIKBORD_SHARED_DIR"));
+    snprintf(path, sizeof path, "%s/corpora/%s", getenv("PRIKBORD_SHARED_DIR"), name);
     FILE *fp = fopen(path, "rb");
     if (!fp)
         skip();
     static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    *n = fread(buf, 1, sizeof buf - 1, fp);
     fclose(fp);
-    buf[n] = '\0';
+    buf[*n] = '\0';
+    return buf;
+}
+
+/* Every naughty string as a name, title and message: drawn, or refused, never a crash. */
+static void test_naughty_strings_render(void **state)
+{
+    (void)state;
+    size_t n;
+    char *buf = read_corpus("naughty-strings/blns.json", &n);
     cJSON *list = cJSON_Parse(buf);
     assert_non_null(list);
     cJSON *feed = cJSON_CreateObject();
@@ -297,16 +304,8 @@ static void test_naughty_strings_render(void **state)
 static void test_zero_width_lines(void **state)
 {
     (void)state;
-    char path[512];
-    snprintf(path, sizeof path, "%s/corpora/naughty-strings/blns.txt",
-             getenv("PRIKBORD_SHARED_DIR"));
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        skip();
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
-    fclose(fp);
-    buf[n] = '\0';
+    size_t n;
+    char *buf = read_corpus("naughty-strings/blns.txt", &n);
     const SDL_Color ink = {0, 0, 0, 255};
     int lines = 0, refused = 0, empty = 0, bom = 0;
     for (char *line = buf, *next; line < buf + n; line = next) {
