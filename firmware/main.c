@@ -967,6 +967,7 @@ static bool office_dark(void *ctx, int64_t wall, const struct tm *local)
 static void draw_dark(void *ctx)
 {
     struct screen *s = ctx;
+    play_stop(s); /* a video playing when the screen goes dark stops with it */
     SDL_Renderer *r = platform_sdl_renderer(s->platform);
     SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
     SDL_RenderClear(r);
