@@ -301,6 +301,21 @@ static void place_footer(struct placer *p, int page, int pages)
     place_text(p, REG_FOOTER, buf);
 }
 
+/* The call to action beside an item's QR code: "Say welcome", "I can help", ... */
+static enum str_id cta_of(const struct item *it)
+{
+    static const enum str_id cta[] = {
+        [ITEM_POST] = STR_CTA_POST,
+        [ITEM_INTRODUCTION] = STR_CTA_INTRODUCTION,
+        [ITEM_SHOUTOUT] = STR_CTA_SHOUTOUT,
+        [ITEM_HELP_REQUEST] = STR_CTA_HELP_ASK,
+    };
+    static_assert(ARRAY_LEN(cta) == ITEM_TYPE_COUNT, "a call to action per type");
+    if (it->type == ITEM_HELP_REQUEST && it->kind == HELP_OFFER)
+        return STR_CTA_HELP_OFFER;
+    return cta[(unsigned)it->type < ITEM_TYPE_COUNT ? it->type : ITEM_POST];
+}
+
 /* The item's link as a QR code with a call to action that fits the type. The code is drawn
  * at a whole number of pixels per module, as large as the region allows; too small to scan
  * (under 2 px a module) means no code at all. */
@@ -330,16 +345,7 @@ static void place_qr(struct placer *p, const struct item *it)
     op->qr = q;
     op->color = (struct rgba){0, 0, 0, 255}; /* black on white scans best */
     op->region = REG_QR;
-    static const enum str_id cta[] = {
-        [ITEM_POST] = STR_CTA_POST,
-        [ITEM_INTRODUCTION] = STR_CTA_INTRODUCTION,
-        [ITEM_SHOUTOUT] = STR_CTA_SHOUTOUT,
-        [ITEM_HELP_REQUEST] = STR_CTA_HELP_ASK,
-    };
-    enum str_id id = it->type == ITEM_HELP_REQUEST && it->kind == HELP_OFFER
-                         ? STR_CTA_HELP_OFFER
-                         : cta[(unsigned)it->type < ITEM_TYPE_COUNT ? it->type : ITEM_POST];
-    place_text(p, REG_CTA, tr(p->e->lang, id));
+    place_text(p, REG_CTA, tr(p->e->lang, cta_of(it)));
 }
 
 static char *quoted(const char *s)
@@ -706,16 +712,7 @@ static void column_qr(struct column *c, const struct item *it, int side,
     op->qr = q;
     op->color = (struct rgba){0, 0, 0, 255};
     c->y += m * span + s->gap / 2;
-    static const enum str_id cta[] = {
-        [ITEM_POST] = STR_CTA_POST,
-        [ITEM_INTRODUCTION] = STR_CTA_INTRODUCTION,
-        [ITEM_SHOUTOUT] = STR_CTA_SHOUTOUT,
-        [ITEM_HELP_REQUEST] = STR_CTA_HELP_ASK,
-    };
-    enum str_id id = it->type == ITEM_HELP_REQUEST && it->kind == HELP_OFFER
-                         ? STR_CTA_HELP_OFFER
-                         : cta[(unsigned)it->type < ITEM_TYPE_COUNT ? it->type : ITEM_POST];
-    column_text(c, tr(c->e->lang, id), FACE_BOLD, s->meta, COL_ACCENT, s->gap);
+    column_text(c, tr(c->e->lang, cta_of(it)), FACE_BOLD, s->meta, COL_ACCENT, s->gap);
 }
 
 static const enum str_id label_of[] = {
