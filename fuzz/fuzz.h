@@ -25,6 +25,17 @@ static inline void fuzz_quiet_logs(void)
     log_set_level(getenv("PRIKBORD_FUZZ_LOG") ? LOG_DEBUG : LOG_ERROR);
 }
 
+/* libFuzzer's initialiser for a target that needs nothing but quiet logs (written without a
+ * semicolon after it). */
+#define FUZZ_QUIET_INITIALIZE                                                                      \
+    int LLVMFuzzerInitialize(int *argc, char ***argv)                                              \
+    {                                                                                              \
+        (void)argc;                                                                                \
+        (void)argv;                                                                                \
+        fuzz_quiet_logs();                                                                         \
+        return 0;                                                                                  \
+    }
+
 /* As the fetch layer resolves URLs found in a response: http(s) kept, a site path joined to
  * the origin, anything else refused. The result is owned by the parser. */
 static inline char *fuzz_resolve(void *ctx, const char *raw)

@@ -864,16 +864,22 @@ static void test_no_transition_cuts(void **state)
 
 #define IDLE_MS 45000
 
-static void touch_init(struct fake *f)
+/* Input as a 1920x1080 touchscreen at 4 px/mm has it: controls of 100 px. */
+static struct app_input_options touch_input(void)
 {
-    fake_init(f);
-    struct app_input_options in = {
+    return (struct app_input_options){
         .enabled = true,
         .controls = true,
         .idle_ms = IDLE_MS,
         .target_px = 100,
         .gesture = gesture_config_for(1920, 4.0),
     };
+}
+
+static void touch_init(struct fake *f)
+{
+    fake_init(f);
+    struct app_input_options in = touch_input();
     app_set_input(f->app, &in);
     tick_at(f, MS0);
     app_set_feed(f->app, mixed_feed(), has_none, NULL);
@@ -1062,13 +1068,7 @@ static void test_filters_limit_browsing(void **state)
     (void)state;
     struct fake f;
     fake_init(&f);
-    struct app_input_options in = {
-        .enabled = true,
-        .controls = true,
-        .idle_ms = IDLE_MS,
-        .target_px = 100,
-        .gesture = gesture_config_for(1920, 4.0),
-    };
+    struct app_input_options in = touch_input();
     app_set_input(f.app, &in);
     tick_at(&f, MS0);
     struct feed *feed = feed_new("X");
@@ -1209,11 +1209,8 @@ static void test_input_switched_off(void **state)
     assert_false(app_interacting(f.app));
     assert_false(app_key(f.app, "Right", f.ms));
     /* Controls off: gestures work, nothing covers the slide. */
-    in = (struct app_input_options){.enabled = true,
-                                    .controls = false,
-                                    .idle_ms = IDLE_MS,
-                                    .target_px = 100,
-                                    .gesture = gesture_config_for(1920, 4.0)};
+    in = touch_input();
+    in.controls = false;
     app_set_input(f.app, &in);
     flick(&f, 1);
     struct app_frame fr = settle_down(&f);
@@ -1309,12 +1306,8 @@ static void test_video_in_the_detail_view_replays(void **state)
     struct fake f;
     fake_init(&f);
     app_set_videos(f.app, video_len);
-    struct app_input_options in = {.enabled = true,
-                                   .controls = true,
-                                   .idle_ms = IDLE_MS,
-                                   .target_px = 100,
-                                   .sound = true,
-                                   .gesture = gesture_config_for(1920, 4.0)};
+    struct app_input_options in = touch_input();
+    in.sound = true;
     app_set_input(f.app, &in);
     tick_at(&f, MS0);
     struct feed *feed = feed_new("X");
