@@ -66,6 +66,12 @@ class Screen:
     def mark(self):
         return len(self.text())
 
+    def wait_drawn(self, after_needle, after=0, timeout=5):
+        """Waits until the slide changed by the event logged as after_needle has been drawn
+        (a sanitizer build on a loaded machine can take a few hundred ms to render it)."""
+        at = self.text().find(after_needle, after)
+        return at >= 0 and self.wait_log("rendered in", timeout, at)
+
     def xdo(self, *args):
         subprocess.run(["xdotool"] + [str(a) for a in args], env=self.env, check=True)
 
@@ -109,6 +115,7 @@ def scenario(w, h, tmp):
         m = s.mark()
         s.xdo("mousemove", w // 2, int(h * 0.55), "click", 1)
         check(tag + "a click opens the detail view", s.wait_log("detail view of", 5, m))
+        s.wait_drawn("detail view of", m)
         time.sleep(0.3)
         shots["detail"] = s.shot("detail")
         look("the slide behind the detail view is dimmed", lambda a: brightness(
@@ -157,6 +164,7 @@ def scenario(w, h, tmp):
         m = s.mark()
         check(tag + "back to the slideshow after the idle time",
               s.wait_log("back to the slideshow", IDLE_S + 3, m))
+        check(tag + "the slideshow is drawn again", s.wait_drawn("back to the slideshow", m))
         time.sleep(0.3)
         shots["idle"] = s.shot("idle")
         look("the pause sign is gone", lambda a: differing(a["closed"], a["idle"], *pill) > 0.02
