@@ -597,6 +597,10 @@ static bool scene_open(struct scene *s, const char *driver, const char *rname, i
     SDL_SetHint(SDL_HINT_VIDEODRIVER, driver);
     SDL_SetHint(SDL_HINT_RENDER_DRIVER, rname);
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear"); /* as platform_sdl.c */
+    /* As platform_sdl.c: without it SDL backs the software renderer's window surface with
+     * OpenGL (llvmpipe here), and every present uploads and draws the frame through it. */
+    if (strcmp(rname, "software") == 0)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0 || !image_global_init()) {
         fprintf(stderr, "micro: SDL: %s\n", SDL_GetError());
         return false;
@@ -704,6 +708,8 @@ static int cmd_fade(const char *driver, const char *rname, int w, int h)
                                   .to_key = 100 + (uint64_t)k + 1,
                                   .t = (float)j / FADE_FRAMES};
             double ms = frame(&s, &x);
+            if (getenv("MICRO_TRACE") && ms > 10)
+                fprintf(stderr, "slow frame: transition %d, frame %d: %.1f ms\n", k, j, ms);
             if (j == 1)
                 first_tr[nt++] = ms; /* renders the incoming slide into its texture */
             else
