@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct image {
     SDL_Surface *surface; /* ARGB8888, owned */
@@ -376,6 +377,157 @@ out:
     if (rw)
         SDL_RWclose(rw);
     return img;
+}
+
+/* ---- packing ---------------------------------------------------------------------------- */
+
+/* A growing buffer as an SDL_RWops, for SDL_image's savers (they write, tell and seek). */
+struct membuf {
+    unsigned char *data;
+    size_t len, cap, pos;
+};
+
+static Sint64 SDLCALL mem_size(SDL_RWops *rw)
+{
+    return (Sint64)((struct membuf *)rw->hidden.unknown.data1)->len;
+}
+
+static Sint64 SDLCALL mem_seek(SDL_RWops *rw, Sint64 offset, int whence)
+{
+    struct membuf *b = rw->hidden.unknown.data1;
+    Sint64 base = whence == RW_SEEK_SET ? 0 : whence == RW_SEEK_CUR ? (Sint64)b->pos : (Sint64)b->len;
+    if (offset < -base || offset > (Sint64)b->len - base)
+        return SDL_SetError("seek out of the buffer");
+    b->pos = (size_t)(base + offset);
+    return (Sint64)b->pos;
+}
+
+static size_t SDLCALL mem_read(SDL_RWops *rw, void *p, size_t size, size_t num)
+{
+    (void)rw, (void)p, (void)size, (void)num;
+    SDL_SetError("write-only buffer");
+    return 0;
+}
+
+static size_t SDLCALL mem_write(SDL_RWops *rw, const void *p, size_t size, size_t num)
+{
+    struct membuf *b = rw->hidden.unknown.data1;
+    if (size == 0 || num == 0)
+        return 0;
+    if (num > (16u << 20) / size || b->pos + size * num > (64u << 20)) {
+        SDL_SetError("encoded picture too large");
+        return 0;
+    }
+    size_t n = size * num;
+    if (b->pos + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 64 * 1024;
+        while (cap < b->pos + n)
+            cap *= 2;
+        b->data = xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->pos, p, n);
+    b->pos += n;
+    if (b->pos > b->len)
+        b->len = b->pos;
+    return num;
+}
+
+static int SDLCALL mem_close(SDL_RWops *rw)
+{
+    SDL_FreeRW(rw);
+    return 0;
+}
+
+static bool has_transparency(SDL_Surface *s)
+{
+    for (int y = 0; y < s->h; y++) {
+        const uint32_t *row = (const uint32_t *)((const uint8_t *)s->pixels + (size_t)y * s->pitch);
+        for (int x = 0; x < s->w; x++)
+            if ((row[x] >> 24) != 0xff)
+                return true;
+    }
+    return false;
+}
+
+/* s (ARGB8888) encoded as PNG or JPEG into b. */
+static bool encode(SDL_Surface *s, struct membuf *b, char *err, size_t errlen)
+{
+    SDL_RWops *rw = SDL_AllocRW();
+    if (!rw) {
+        set_err(err, errlen, "cannot encode: %s", SDL_GetError());
+        return false;
+    }
+    rw->type = SDL_RWOPS_UNKNOWN;
+    rw->size = mem_size;
+    rw->seek = mem_seek;
+    rw->read = mem_read;
+    rw->write = mem_write;
+    rw->close = mem_close;
+    rw->hidden.unknown.data1 = b;
+    bool png = has_transparency(s);
+    SDL_ClearError();
+    int rc = png ? IMG_SavePNG_RW(s, rw, 1) : IMG_SaveJPG_RW(s, rw, 1, 90);
+    if (rc != 0 || b->len == 0) {
+        const char *e = SDL_GetError();
+        set_err(err, errlen, "cannot encode the scaled picture as %s: %s", png ? "PNG" : "JPEG",
+                e && *e ? e : "unknown error");
+        return false;
+    }
+    return true;
+}
+
+bool image_pack(const void *data, size_t len, const struct image_limits *lim, bool trusted,
+                struct image_bytes *out, bool *reencoded, char *err, size_t errlen)
+{
+    struct image_limits l = effective_limits(lim);
+    *out = (struct image_bytes){0};
+    if (reencoded)
+        *reencoded = false;
+    set_err(err, errlen, "%s", "");
+    uint32_t w = 0, h = 0;
+    bool fits = len <= l.max_bytes && image_probe(data, len, NULL, &w, &h, NULL, 0) &&
+                (uint64_t)w * h <= l.max_pixels && w <= (uint32_t)l.max_w &&
+                h <= (uint32_t)l.max_h;
+    if (trusted && fits) {
+        out->data = xmemdup(data, len);
+        out->len = len;
+        out->w = (int)w;
+        out->h = (int)h;
+        return true;
+    }
+    struct image *img = image_decode(data, len, &l, err, errlen);
+    if (!img)
+        return false;
+    SDL_Surface *s = img->surface;
+    if (fits && (uint32_t)s->w == w && (uint32_t)s->h == h) {
+        out->data = xmemdup(data, len);
+        out->len = len;
+    } else {
+        struct membuf b = {0};
+        if (!encode(s, &b, err, errlen)) {
+            free(b.data);
+            image_destroy(img);
+            return false;
+        }
+        out->data = b.data;
+        out->len = b.len;
+        if (reencoded)
+            *reencoded = true;
+        log_debug("packed %zu bytes as %zu (%dx%d)", len, b.len, s->w, s->h);
+    }
+    out->w = s->w;
+    out->h = s->h;
+    image_destroy(img);
+    return true;
+}
+
+void image_bytes_clear(struct image_bytes *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    *b = (struct image_bytes){0};
 }
 
 void image_destroy(struct image *img)

@@ -51,6 +51,27 @@ void image_thread_cleanup(void);
 struct image *image_decode(const void *data, size_t len, const struct image_limits *lim, char *err,
                            size_t errlen);
 
+/* A picture kept encoded until it is drawn: 4 bytes a pixel are paid only while a slide is
+ * rendered, not for every picture of the feed. data decodes (image_decode) to about w x h, which
+ * fits the limits it was packed for. */
+struct image_bytes {
+    unsigned char *data; /* owned; NULL when empty */
+    size_t len;
+    int w, h;
+};
+
+/* Checks data[0..len) against lim and returns in out the bytes to keep: data itself when its
+ * pixel size fits max_w x max_h, else the picture decoded, scaled down to fit and encoded again
+ * (PNG when it has transparency, else JPEG at quality 90). Without trusted, data is decoded in
+ * full to prove that it decodes; trusted (bytes that decoded before, e.g. from the disk cache)
+ * skips that when the header already fits. Returns false with a one-line reason in err (as
+ * image_decode; out stays empty). *reencoded (may be NULL) tells whether out differs from data. */
+bool image_pack(const void *data, size_t len, const struct image_limits *lim, bool trusted,
+                struct image_bytes *out, bool *reencoded, char *err, size_t errlen);
+
+/* Frees what b holds and empties it. NULL is a no-op. */
+void image_bytes_clear(struct image_bytes *b);
+
 /* Frees img and its pixels. NULL is a no-op. */
 void image_destroy(struct image *img);
 

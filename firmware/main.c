@@ -11,12 +11,13 @@
 #include "fleet.h"
 #include "fleet_writer.h"
 #include "fonts.h"
-#include "image.h"
 #include "hours.h"
+#include "image.h"
 #include "image_sdl.h"
 #include "layout.h"
 #include "log.h"
 #include "loop.h"
+#include "pictures.h"
 #include "platform_sdl.h"
 #include "refresh.h"
 #include "render_sdl.h"
@@ -427,6 +428,7 @@ struct screen {
     struct fonts *fonts;
     struct layout *layout;
     struct renderer *renderer;
+    struct pictures *pictures; /* the pixels of the pictures of the slide being rendered */
     struct app *app;
     struct refresh *refresh;
     struct snapshot *snap; /* images of the content on screen */
@@ -658,8 +660,8 @@ static int64_t play_due(struct screen *s, int64_t now, bool *redraw)
 static SDL_Surface *snap_surface(void *ctx, const char *url)
 {
     struct screen *s = ctx;
-    const struct image *img = s->snap ? image_set_get(s->snap->images, url) : NULL;
-    return img ? image_surface(img) : poster_surface(s, url);
+    const struct image_bytes *b = s->snap ? image_set_get(s->snap->images, url) : NULL;
+    return b ? pictures_get(s->pictures, url, b) : poster_surface(s, url);
 }
 
 /* Where the screen fetches from, for people: scheme and host only (a path or query may carry
@@ -782,8 +784,9 @@ static int run_headless(struct screen *s, const char *dir, enum lang lang)
         app_frame(s->app, &fr);
         char path[PATH_MAX];
         slide_file_name(path, sizeof path, dir, (int)i + 1, it);
-        if (!renderer_draw(s->renderer, &fr, snap_surface, s) ||
-            !platform_screenshot(s->platform, path, err, sizeof err)) {
+        bool drawn = renderer_draw(s->renderer, &fr, snap_surface, s);
+        pictures_release(s->pictures);
+        if (!drawn || !platform_screenshot(s->platform, path, err, sizeof err)) {
             log_error("slide %zu: %s", i + 1, err);
             continue;
         }
@@ -801,6 +804,7 @@ static bool draw_frame(void *ctx, const struct app_frame *f)
     play_sync(s, &f->video);
     play_frame(s);
     bool ok = renderer_draw(s->renderer, f, snap_surface, s);
+    pictures_release(s->pictures);
     renderer_set_video(s->renderer, NULL, -1);
     if (ok && s->shot_armed) {
         s->shot_armed = false;
@@ -1147,7 +1151,7 @@ static int run(struct config *cfg, const struct args *a)
 {
     int rc = EXIT_RUNTIME;
     char err[300];
-    struct screen s = {0};
+    struct screen s = {.pictures = pictures_create()};
     s.lang = screen_lang(cfg);
     s.cfg = cfg;
     s.args = a;
@@ -1195,6 +1199,7 @@ out:
     play_stop(&s);
     audio_sdl_destroy(s.audio);
     posters_clear(&s);
+    pictures_destroy(s.pictures);
     app_destroy(s.app);
     snapshot_destroy(s.snap);
     renderer_destroy(s.renderer);

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define MAX_IMAGES      600
-#define IMAGE_BUDGET    ((size_t)192 << 20) /* decoded bytes a snapshot may hold */
+#define IMAGE_BUDGET    ((size_t)96 << 20) /* encoded bytes a snapshot may hold */
 #define IMAGE_MAX_BYTES ((size_t)16 << 20)
 #define MAX_VIDEOS      32
 #define POSTER_BUDGET   ((size_t)48 << 20) /* bytes of video posters a snapshot may hold */
@@ -30,7 +30,8 @@
 /* An image shared between the worker's last set and the snapshots it handed out. */
 struct image_ref {
     char *url;
-    struct image *img; /* NULL: fetching or decoding failed (logged once) */
+    struct image_bytes pic; /* kept encoded; pic.data NULL: fetching or decoding failed
+                               (logged once) */
     atomic_int refs;
 };
 
@@ -42,7 +43,7 @@ struct image_set {
 static void ref_put(struct image_ref *r)
 {
     if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
-        image_destroy(r->img);
+        image_bytes_clear(&r->pic);
         free(r->url);
         free(r);
     }
@@ -66,10 +67,10 @@ static struct image_ref *set_find(const struct image_set *s, const char *url)
     return NULL;
 }
 
-const struct image *image_set_get(const struct image_set *set, const char *url)
+const struct image_bytes *image_set_get(const struct image_set *set, const char *url)
 {
     struct image_ref *r = set_find(set, url);
-    return r ? r->img : NULL;
+    return r && r->pic.data ? &r->pic : NULL;
 }
 
 /* A video shared, like an image, between the worker's last set and the snapshots. Never
@@ -257,72 +258,64 @@ static char *read_token(struct refresh *r)
     return t;
 }
 
-enum image_use { USE_AVATAR, USE_PHOTO };
-
-struct wanted {
-    const char *url;
-    enum image_use use;
-};
-
-static void want(struct wanted *w, size_t *n, const char *url, enum image_use use)
+/* Adds url to the list of wanted pictures once (every use is packed at the same size: a
+ * picture is decoded at drawing time only, so an avatar costs its encoded bytes). */
+static void want(const char **w, size_t *n, const char *url)
 {
     if (!url)
         return;
-    for (size_t i = 0; i < *n; i++) {
-        if (strcmp(w[i].url, url) == 0) {
-            if (use > w[i].use)
-                w[i].use = use;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(w[i], url) == 0)
             return;
-        }
-    }
     if (*n < MAX_IMAGES)
-        w[(*n)++] = (struct wanted){url, use};
+        w[(*n)++] = url;
 }
 
-static struct image *decode(const struct wanted *w, const char *bytes, size_t len, int max_photo)
+/* Checks a picture and keeps it encoded, no larger than the screen can show (a 12-megapixel
+ * photo is packed again at the screen's size). trusted: bytes from the disk cache, which holds
+ * only what decoded. Returns whether *reencoded bytes replace the ones given. */
+static bool pack(const char *url, const char *bytes, size_t len, int max_photo,
+                 bool trusted, struct image_bytes *out)
 {
     struct image_limits lim = IMAGE_DEFAULT_LIMITS;
-    /* Decode no larger than the screen can show: memory is the wall display's scarcest
-     * resource (a 1600 px photo is 10 MB of pixels). Avatars are drawn at most ~200 px. */
-    if (w->use == USE_AVATAR)
-        lim.max_w = lim.max_h = 256;
-    else
-        lim.max_w = lim.max_h = max_photo > 0 ? max_photo : 1600;
+    lim.max_w = lim.max_h = max_photo > 0 ? max_photo : 1600;
     char err[200];
-    struct image *img = image_decode(bytes, len, &lim, err, sizeof err);
-    if (!img)
-        log_warn("image %s: %s", w->url, err);
-    return img;
+    bool reencoded = false;
+    if (!image_pack(bytes, len, &lim, trusted, out, &reencoded, err, sizeof err))
+        log_warn("image %s: %s", url, err);
+    return reencoded;
 }
 
 /* An image from the disk cache, else (when allowed) from the network into the cache. */
-static struct image_ref *load_image(struct refresh *r, const struct wanted *w, const char *token,
+static struct image_ref *load_image(struct refresh *r, const char *url, const char *token,
                                     bool network)
 {
     struct image_ref *ref = xcalloc(1, sizeof *ref);
-    ref->url = xstrdup(w->url);
+    ref->url = xstrdup(url);
     atomic_init(&ref->refs, 1);
     size_t len = 0;
-    char *cached = imgcache_get(r->images, w->url, IMAGE_MAX_BYTES, &len);
+    char *cached = imgcache_get(r->images, url, IMAGE_MAX_BYTES, &len);
     if (cached) {
-        ref->img = decode(w, cached, len, r->o.max_photo_px);
+        /* A picture cached before it was packed (or for a larger screen) is packed now. */
+        if (pack(url, cached, len, r->o.max_photo_px, true, &ref->pic))
+            imgcache_put(r->images, url, ref->pic.data, ref->pic.len);
         free(cached);
         return ref;
     }
     if (!network)
         return ref;
-    struct fetch_request req = request_base(r, w->url);
+    struct fetch_request req = request_base(r, url);
     req.token = token;
-    req.allow_file = strncmp(w->url, "file:", 5) == 0; /* already checked by the resolver */
+    req.allow_file = strncmp(url, "file:", 5) == 0; /* already checked by the resolver */
     req.max_bytes = IMAGE_MAX_BYTES;
     struct fetch_response resp = {0};
     if (fetcher_get(r->fetcher, &req, &resp) != FETCH_OK) {
-        log_warn("image %s: %s", w->url, resp.error);
+        log_warn("image %s: %s", url, resp.error);
     } else {
-        ref->img = decode(w, resp.body, resp.len, r->o.max_photo_px);
-        /* Only what decodes is worth keeping for the next start. */
-        if (ref->img)
-            imgcache_put(r->images, w->url, resp.body, resp.len);
+        pack(url, resp.body, resp.len, r->o.max_photo_px, false, &ref->pic);
+        /* Only what decodes is worth keeping for the next start, packed as it is kept. */
+        if (ref->pic.data)
+            imgcache_put(r->images, url, ref->pic.data, ref->pic.len);
     }
     fetch_response_clear(&resp);
     return ref;
@@ -331,25 +324,24 @@ static struct image_ref *load_image(struct refresh *r, const struct wanted *w, c
 /* The images a feed needs, sharing the ones the previous snapshot already has. */
 static struct image_set *load_images(struct refresh *r, const struct feed *f, bool network)
 {
-    struct wanted *w = xcalloc(MAX_IMAGES, sizeof *w);
+    const char **w = xcalloc(MAX_IMAGES, sizeof *w);
     size_t n = 0;
-    want(w, &n, f->community.logo_url, USE_AVATAR);
+    want(w, &n, f->community.logo_url);
     for (size_t i = 0; i < f->n_items; i++) {
         const struct item *it = &f->items[i];
-        want(w, &n, it->image_url, USE_PHOTO);
-        want(w, &n, it->author.avatar_url, USE_AVATAR);
-        /* an introduction without a photo shows the avatar large */
-        want(w, &n, it->person.avatar_url, it->image_url ? USE_AVATAR : USE_PHOTO);
-        want(w, &n, it->from.avatar_url, USE_AVATAR);
+        want(w, &n, it->image_url);
+        want(w, &n, it->author.avatar_url);
+        want(w, &n, it->person.avatar_url);
+        want(w, &n, it->from.avatar_url);
         for (size_t k = 0; k < it->n_to; k++)
-            want(w, &n, it->to[k].avatar_url, USE_AVATAR);
+            want(w, &n, it->to[k].avatar_url);
     }
     char *token = n && network ? read_token(r) : NULL;
     struct image_set *set = xcalloc(1, sizeof *set);
     set->refs = xcalloc(n ? n : 1, sizeof *set->refs);
     size_t budget = 0;
     for (size_t i = 0; i < n; i++) {
-        struct image_ref *ref = set_find(r->last_images, w[i].url);
+        struct image_ref *ref = set_find(r->last_images, w[i]);
         if (ref) {
             atomic_fetch_add(&ref->refs, 1);
         } else {
@@ -358,13 +350,13 @@ static struct image_set *load_images(struct refresh *r, const struct feed *f, bo
             pthread_mutex_unlock(&r->lock);
             if (stop)
                 break;
-            ref = load_image(r, &w[i], token, network);
+            ref = load_image(r, w[i], token, network);
         }
-        if (ref->img) {
-            size_t bytes = (size_t)image_width(ref->img) * (size_t)image_height(ref->img) * 4;
+        if (ref->pic.data) {
+            size_t bytes = ref->pic.len;
             if (budget + bytes > IMAGE_BUDGET) {
                 log_warn("image %s skipped: the snapshot's image memory budget is used up",
-                         w[i].url);
+                         w[i]);
                 ref_put(ref);
                 continue;
             }

@@ -60,8 +60,9 @@ struct snapshot {
 };
 void snapshot_destroy(struct snapshot *s); /* NULL-safe */
 
-/* The decoded image for url in the set, or NULL. Borrowed; valid while the set lives. */
-const struct image *image_set_get(const struct image_set *set, const char *url);
+/* The picture for url in the set, still encoded (decode it when a slide is drawn), or NULL.
+ * Borrowed; valid while the set lives. */
+const struct image_bytes *image_set_get(const struct image_set *set, const char *url);
 
 /* The playable video for url in the set, or NULL: none, not downloaded (yet), refused, or
  * videos are off. Borrowed; valid while the set lives. The file may still disappear from the

@@ -51,6 +51,14 @@ char *xstrndup(const char *s, size_t n)
     return d;
 }
 
+void *xmemdup(const void *p, size_t n)
+{
+    void *d = xmalloc(n ? n : 1);
+    if (n)
+        memcpy(d, p, n);
+    return d;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     struct strbuf b = {0};

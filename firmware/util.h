@@ -15,6 +15,7 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);            /* xstrdup(NULL) returns NULL */
 char *xstrndup(const char *s, size_t n); /* copies at most n bytes, always NUL-terminated */
+void *xmemdup(const void *p, size_t n);  /* a copy of n bytes (n may be 0) */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Growable byte buffer. Zero-initialise to start; strbuf_free releases. data is always

@@ -11,6 +11,7 @@
 #include "image.h"
 #include "image_probe.h"
 #include "image_sdl.h"
+#include "util.h"
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -594,6 +595,83 @@ static void test_bad_input(void **state)
     image_destroy(NULL);
 }
 
+/* ---- image_pack (what the fetch worker keeps) ---- */
+
+/* A picture that fits is kept as it came; a larger one is scaled and encoded again (JPEG when
+ * opaque, PNG when it has transparency) and decodes to the size it was packed at; a trusted
+ * header that fits is not decoded; what does not decode is refused with a reason. */
+static void test_pack(void **state)
+{
+    (void)state;
+    struct image_limits lim = {.max_w = 1920, .max_h = 1920};
+    struct image_bytes b;
+    bool again = true;
+    char err[256];
+    size_t len;
+    uint8_t *jpg = read_corpus("jpeg", "testorig.jpg", &len); /* 227x149 */
+    assert_true(image_pack(jpg, len, &lim, false, &b, &again, err, sizeof err));
+    assert_false(again);
+    assert_int_equal(b.len, len);
+    assert_memory_equal(b.data, jpg, len);
+    assert_int_equal(b.w, 227);
+    assert_int_equal(b.h, 149);
+    image_bytes_clear(&b);
+    assert_null(b.data);
+
+    const uint8_t *big = get_big_jpeg(&len);
+    assert_true(image_pack(big, len, &lim, true, &b, &again, err, sizeof err));
+    assert_true(again);
+    assert_int_equal(b.w, 1920);
+    assert_int_equal(b.h, 1920 * BIG_H / BIG_W);
+    assert_true(b.len < len);
+    struct image *img = decode_ok(b.data, b.len, &(struct image_limits){.max_w = 9999,
+                                                                        .max_h = 9999});
+    assert_int_equal(image_width(img), b.w);
+    assert_int_equal(image_height(img), b.h);
+    /* The ramp survives the second encoding (JPEG at quality 90). */
+    uint32_t p = pixel_at(img, b.w / 2, b.h / 2);
+    if (abs(CH_R(p) - 128) > 6 || abs(CH_G(p) - 128) > 6 || abs(CH_B(p) - 0x80) > 6)
+        fail_msg("middle pixel %08x, expected about grey 128", (unsigned)p);
+    image_destroy(img);
+    image_bytes_clear(&b);
+
+    /* Transparency: packed as PNG, alpha kept. */
+    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(0, 400, 100, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(t);
+    for (int y = 0; y < t->h; y++)
+        for (int x = 0; x < t->w; x++)
+            row_of(t, y)[x] = x < 200 ? 0x00000000u : 0xff3060a0u;
+    uint8_t *png = encode(t, ENC_PNG, &len);
+    SDL_FreeSurface(t);
+    lim.max_w = lim.max_h = 200;
+    assert_true(image_pack(png, len, &lim, false, &b, &again, err, sizeof err));
+    assert_true(again);
+    assert_int_equal(b.w, 200);
+    assert_int_equal(b.h, 50);
+    enum image_format fmt;
+    assert_true(image_probe(b.data, b.len, &fmt, NULL, NULL, NULL, 0));
+    assert_int_equal(fmt, IMAGE_FORMAT_PNG);
+    img = decode_ok(b.data, b.len, NULL);
+    assert_int_equal(CH_A(pixel_at(img, 10, 25)), 0);
+    assert_int_equal(pixel_at(img, 190, 25), 0xff3060a0u);
+    image_destroy(img);
+    image_bytes_clear(&b);
+    free(png);
+
+    /* Trusted bytes that fit are kept without decoding: even a cut JPEG (drawing decodes it
+     * then, and logs what fails); untrusted ones must decode. */
+    uint8_t *cut = xmemdup(jpg, 1000);
+    lim.max_w = lim.max_h = 1920;
+    assert_true(image_pack(cut, 1000, &lim, true, &b, NULL, err, sizeof err));
+    image_bytes_clear(&b);
+    const char html[] = "<html>502</html>";
+    assert_false(image_pack(html, sizeof html - 1, &lim, true, &b, &again, err, sizeof err));
+    assert_null(b.data);
+    assert_non_null(strstr(err, "not an image"));
+    free(cut);
+    free(jpg);
+}
+
 /* ---- image_scale_surface (the renderer's crop-and-scale) ---- */
 
 static void test_scale_surface(void **state)
@@ -724,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_alpha_weighted),
         cmocka_unit_test(test_webp_gif),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_pack),
         cmocka_unit_test(test_scale_surface),
         cmocka_unit_test(test_threads),
     };

@@ -17,6 +17,7 @@
 #include "image.h"
 #include "image_sdl.h"
 #include "layout.h"
+#include "pictures.h"
 #include "platform_sdl.h"
 #include "refresh.h"
 #include "render_sdl.h"
@@ -74,17 +75,22 @@ static void wake(void *ctx)
     SDL_SemPost(ctx);
 }
 
+/* The pictures of a snapshot as the program draws them: kept encoded, decoded per frame. */
+struct shown {
+    const struct snapshot *snap;
+    struct pictures *pics;
+};
+
 static bool snap_has(void *ctx, const char *url)
 {
-    const struct snapshot *s = ctx;
-    return image_set_get(s->images, url) != NULL;
+    const struct shown *s = ctx;
+    return image_set_get(s->snap->images, url) != NULL;
 }
 
 static SDL_Surface *snap_surface(void *ctx, const char *url)
 {
-    const struct snapshot *s = ctx;
-    const struct image *img = image_set_get(s->images, url);
-    return img ? image_surface(img) : NULL;
+    const struct shown *s = ctx;
+    return pictures_get(s->pics, url, image_set_get(s->snap->images, url));
 }
 
 /* The demo feed as the program reads it: a file: URL (percent-encoded) and the fetch worker,
@@ -233,7 +239,8 @@ static void render_screen(int w, int h, const char *want_layout)
                              .lang = LANG_EN,
                              .clock_24h = true};
     struct app *a = app_create(&ao, l, fonts_metrics(f), w, h);
-    app_set_feed(a, snap->feed, snap_has, snap);
+    struct shown shown_ctx = {snap, pictures_create()};
+    app_set_feed(a, snap->feed, snap_has, &shown_ctx);
     snap->feed = NULL; /* the app owns it now */
     size_t shown = app_count_shown(a, WALL), found = 0;
     assert_int_equal(shown, 16);
@@ -250,7 +257,8 @@ static void render_screen(int w, int h, const char *want_layout)
         if (c == ARRAY_LEN(compared))
             continue;
         found++;
-        assert_true(renderer_draw(rd, &fr, snap_surface, snap));
+        assert_true(renderer_draw(rd, &fr, snap_surface, &shown_ctx));
+        pictures_release(shown_ctx.pics);
         assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(p), NULL,
                                               SDL_PIXELFORMAT_ARGB8888, px, w * 4),
                          0);
@@ -263,6 +271,7 @@ static void render_screen(int w, int h, const char *want_layout)
     assert_int_equal(found, ARRAY_LEN(compared));
     free(px);
     app_destroy(a);
+    pictures_destroy(shown_ctx.pics);
     snapshot_destroy(snap);
     renderer_destroy(rd);
     fonts_destroy(f);

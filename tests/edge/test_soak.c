@@ -31,16 +31,17 @@
 #include "app.h"
 #include "disk.h"
 #include "feed_parse.h"
-#include "testserver.h"
 #include "fetch.h"
 #include "fonts.h"
 #include "image.h"
 #include "image_sdl.h"
 #include "layout.h"
 #include "loop.h"
+#include "pictures.h"
 #include "platform_null.h"
 #include "refresh.h"
 #include "render_sdl.h"
+#include "testserver.h"
 #include "util.h"
 
 #include <SDL.h>
@@ -127,6 +128,7 @@ struct soak {
     SDL_Renderer *sdl;
     struct fonts *fonts;
     struct renderer *renderer;
+    struct pictures *pictures;
     struct app *app;
     struct refresh *refresh;
     struct snapshot *snap;
@@ -372,14 +374,16 @@ static bool snap_has_image(void *ctx, const char *url)
 static SDL_Surface *snap_surface(void *ctx, const char *url)
 {
     struct soak *s = ctx;
-    const struct image *img = s->snap ? image_set_get(s->snap->images, url) : NULL;
-    return img ? image_surface(img) : NULL;
+    const struct image_bytes *b = s->snap ? image_set_get(s->snap->images, url) : NULL;
+    return pictures_get(s->pictures, url, b);
 }
 
 static bool draw(void *ctx, const struct app_frame *f)
 {
     struct soak *s = ctx;
-    if (!renderer_draw(s->renderer, f, snap_surface, s)) {
+    bool drawn = renderer_draw(s->renderer, f, snap_surface, s);
+    pictures_release(s->pictures);
+    if (!drawn) {
         s->draw_failures++;
         return false;
     }
@@ -652,6 +656,7 @@ static int setup_soak(void **state)
     s->sdl = SDL_CreateSoftwareRenderer(s->surface);
     assert_non_null(s->sdl);
     s->renderer = renderer_create(s->sdl, s->fonts);
+    s->pictures = pictures_create();
     /* A calm wall (slide_seconds = 30, max_slide_seconds = 60) that cuts between slides
      * (transition_ms = 0): about two slides a minute, each laid out and drawn, plus the
      * clock. The crossfade's frames are test_loop's and test_render's; here they would only
@@ -680,6 +685,7 @@ static int teardown_soak(void **state)
     app_destroy(s->app);
     snapshot_destroy(s->snap);
     renderer_destroy(s->renderer);
+    pictures_destroy(s->pictures);
     if (s->sdl)
         SDL_DestroyRenderer(s->sdl);
     SDL_FreeSurface(s->surface);
