@@ -1,4 +1,6 @@
 #define LOG_MODULE "app"
+/* How long before its turn the next slide is laid out and handed to the renderer. */
+#define PREPARE_MS 1000
 #include "app.h"
 #include "log.h"
 #include "schedule.h"
@@ -36,6 +38,13 @@ struct app {
 
     enum app_state state;
     struct slide cur, prev;
+    /* The slide the rotation goes to next, laid out PREPARE_MS before it is due so that the
+     * renderer can draw it into a texture while the screen is still (app_prepare): the
+     * crossfade then only blends. Used when the rotation does go there, else dropped. */
+    struct slide next;
+    size_t next_page, next_pages;
+    bool next_handed; /* app_prepare gave it out */
+    bool next_tried;  /* prepared (or nothing to prepare) for the slide on screen */
     int64_t phase_start_ms, dwell_ms;
     bool need_advance;   /* the current slide must be replaced at the next tick */
     bool cut;            /* ...and its item is gone or expired, so it must not fade out */
@@ -171,6 +180,7 @@ void app_destroy(struct app *a)
     slide_clear(&a->cur);
     slide_clear(&a->prev);
     slide_clear(&a->peek);
+    slide_clear(&a->next);
     draw_list_destroy(a->header);
     draw_list_destroy(a->detail);
     draw_list_destroy(a->controls);
@@ -188,14 +198,16 @@ void app_destroy(struct app *a)
 }
 
 /* Builds the slide for an item (or the status slide for NULL). */
-static struct slide make_slide(struct app *a, const struct item *it)
+/* A slide for it (NULL: a status slide) with the page indicator at page of pages. */
+static struct slide make_slide_at(struct app *a, const struct item *it, size_t page_of,
+                                  size_t pages_of)
 {
     struct layout_env e = env_of(a);
     struct slide s = {.key = a->next_key++};
     if (it) {
         /* The page indicator: the place in the rotation, or in what someone browses. */
-        int page = (int)schedule_page(a->sched, a->wall);
-        int pages = (int)schedule_count_shown(a->sched, a->wall);
+        int page = (int)page_of;
+        int pages = (int)pages_of;
         for (size_t i = 0; a->active && i < a->n_order; i++) {
             if (strcmp(a->order[i], it->id) == 0) {
                 page = (int)i + 1;
@@ -214,6 +226,20 @@ static struct slide make_slide(struct app *a, const struct item *it)
         a->status_changed = false;
     }
     return s;
+}
+
+/* The prepared next slide no longer holds (new content, size, interaction): lay it out again
+ * when it is time. */
+static void drop_next(struct app *a)
+{
+    slide_clear(&a->next);
+    a->next_tried = false;
+}
+
+static struct slide make_slide(struct app *a, const struct item *it)
+{
+    return make_slide_at(a, it, schedule_page(a->sched, a->wall),
+                         schedule_count_shown(a->sched, a->wall));
 }
 
 /* The op where a draw list's video plays, or NULL. */
@@ -250,6 +276,7 @@ static int64_t dwell_of(const struct app *a, const struct slide *s)
 void app_set_videos(struct app *a, int64_t (*video_ms)(void *ctx, const char *url))
 {
     a->video_ms = video_ms;
+    drop_next(a);
 }
 
 /* Puts a new slide on screen, fading from the current one when there is one. */
@@ -264,6 +291,7 @@ static void show(struct app *a, struct slide next, bool fade)
         a->state = STATE_SHOW;
     }
     a->cur = next;
+    a->next_tried = false;
     a->cur.video_start = a->now_ms;
     a->phase_start_ms = a->now_ms;
     log_debug("on screen: %s", next.item_id ? next.item_id : "the status slide");
@@ -512,6 +540,7 @@ static void begin_interaction(struct app *a, int64_t now)
     end_fade(a);
     if (a->active)
         return;
+    drop_next(a);
     a->active = true;
     a->filter = ITEM_TYPE_COUNT;
     build_order(a);
@@ -782,10 +811,45 @@ static void advance(struct app *a, bool fade)
         a->phase_start_ms = a->now_ms;
         return;
     }
+    /* The prepared slide when it is the one due, laid out with the same page indicator. */
+    struct slide s;
+    if (a->next.dl && it && !a->active && strcmp(a->next.item_id, it->id) == 0 &&
+        a->next_page == schedule_page(a->sched, a->wall) &&
+        a->next_pages == schedule_count_shown(a->sched, a->wall)) {
+        s = a->next;
+        a->next = (struct slide){0};
+    } else {
+        slide_clear(&a->next);
+        s = make_slide(a, it);
+    }
     /* A withdrawn or expired item is not shown any more, not even fading out; and the first
      * content replaces a status slide at once (people are waiting for it). */
-    show(a, make_slide(a, it), fade && !a->cut && was);
+    show(a, s, fade && !a->cut && was);
     a->cut = false;
+}
+
+/* Lays out the slide the rotation will show next (see struct app's next). */
+static void prepare_next(struct app *a)
+{
+    a->next_tried = true;
+    size_t page, pages;
+    const struct item *it = schedule_peek(a->sched, a->wall, &page, &pages);
+    if (!it || (a->cur.item_id && strcmp(it->id, a->cur.item_id) == 0))
+        return; /* nothing, or the same slide stays */
+    a->next = make_slide_at(a, it, page, pages);
+    a->next_page = page;
+    a->next_pages = pages;
+    a->next_handed = false;
+}
+
+bool app_prepare(struct app *a, const struct draw_list **dl, uint64_t *key)
+{
+    if (!a->next.dl || a->next_handed)
+        return false;
+    a->next_handed = true;
+    *dl = a->next.dl;
+    *key = a->next.key;
+    return true;
 }
 
 static bool same_str(const char *x, const char *y)
@@ -838,6 +902,7 @@ void app_set_feed(struct app *a, struct feed *f, bool (*has_image)(void *ctx, co
         a->header = NULL;
     }
     schedule_set_feed(a->sched, f);
+    drop_next(a); /* laid out from the old content */
     feed_destroy(a->feed);
     a->feed = f;
     a->has_image = has_image;
@@ -895,6 +960,7 @@ void app_resize(struct app *a, int w, int h)
     a->h = h;
     a->settling = false;
     drop_peek(a);
+    drop_next(a);
     a->dx = 0;
     a->in.gesture.commit_px = w / 2 > 1 ? w / 2 : 1;
     if (a->gesture)
@@ -988,6 +1054,13 @@ int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *l
     } else if (!a->active && now_ms - a->phase_start_ms >= a->dwell_ms) {
         advance(a, true);
     }
+    bool may_prepare = !a->active && a->state == STATE_SHOW && a->feed && a->cur.dl &&
+                       !a->next_tried && !a->need_advance && a->o.transition_ms > 0;
+    int64_t prepare_at = a->phase_start_ms + a->dwell_ms - PREPARE_MS;
+    if (may_prepare && now_ms >= prepare_at) {
+        prepare_next(a);
+        may_prepare = false;
+    }
 
     int64_t next;
     if (a->state == STATE_FADE || a->settling)
@@ -996,6 +1069,8 @@ int64_t app_tick(struct app *a, int64_t now_ms, int64_t wall, const struct tm *l
         next = a->last_input_ms + a->in.idle_ms + 1;
     else
         next = a->phase_start_ms + a->dwell_ms;
+    if (may_prepare && prepare_at < next)
+        next = prepare_at;
     if (a->active && a->last_input_ms + a->in.idle_ms + 1 < next)
         next = a->last_input_ms + a->in.idle_ms + 1;
     /* The clock changes at the top of the next minute. */

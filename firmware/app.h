@@ -99,6 +99,11 @@ struct app_frame {
     } video;
 };
 
+/* The slide the rotation shows next, laid out about a second before its turn, once: true
+ * with its draw list and texture key, for the renderer to draw into a texture while nothing
+ * moves (renderer_prepare). The crossfade then uses that key. Valid like app_frame's lists. */
+bool app_prepare(struct app *a, const struct draw_list **dl, uint64_t *key);
+
 /* Fills *out and returns true when the screen changed since the previous call. The draw
  * lists stay valid until the next app_* call that changes state. */
 bool app_frame(struct app *a, struct app_frame *out);

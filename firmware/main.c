@@ -899,6 +899,13 @@ static int64_t tick(void *ctx, int64_t now, bool *redraw)
         s->shot_armed = true;
         *redraw = true;
     }
+    /* The next slide into its texture while the screen is still: the crossfade only blends. */
+    const struct draw_list *next;
+    uint64_t key;
+    if (app_prepare(s->app, &next, &key)) {
+        renderer_prepare(s->renderer, next, key, snap_surface, s);
+        pictures_release(s->pictures);
+    }
     int64_t video = play_due(s, now, redraw);
     return video < want ? video : want;
 }

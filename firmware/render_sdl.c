@@ -12,7 +12,7 @@
 /* Textures of what is on screen: the header, two slides (a crossfade or a slide and the
  * neighbour following a finger), the detail view and the controls, plus a spare. One that a
  * frame does not use is released after it: a slide that went costs no memory. */
-#define CACHED 6
+#define CACHED 7 /* a frame uses up to six; one more for the slide prepared next */
 
 struct cached {
     uint64_t key;
@@ -26,6 +26,7 @@ struct renderer {
     SDL_Renderer *r;
     struct fonts *fonts;
     struct cached cache[CACHED];
+    uint64_t prepared; /* key of the slide renderer_prepare drew (0: none), kept till used */
     unsigned long clock;
     SDL_Texture *circle; /* white anti-aliased disc; corners of rounded shapes are cut from it */
     int circle_d;
@@ -604,13 +605,32 @@ static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h
         SDL_SetTextureBlendMode(head, SDL_BLENDMODE_NONE);
         SDL_RenderCopy(rd->r, head, &header, &header);
     }
-    /* What this frame did not use is not on screen any more. */
+    /* What this frame did not use is not on screen any more (the prepared slide will be). */
+    if (rd->prepared && (f->to_key == rd->prepared || f->from_key == rd->prepared))
+        rd->prepared = 0;
     for (int i = 0; i < CACHED; i++) {
-        if (rd->cache[i].tex && rd->cache[i].last_use < frame_start) {
+        if (rd->cache[i].tex && rd->cache[i].last_use < frame_start &&
+            (!rd->prepared || rd->cache[i].key != rd->prepared)) {
             SDL_DestroyTexture(rd->cache[i].tex);
             rd->cache[i] = (struct cached){0};
         }
     }
+    return true;
+}
+
+bool renderer_prepare(struct renderer *rd, const struct draw_list *d, uint64_t key,
+                      render_image_fn lookup, void *ctx)
+{
+    int ow, oh, w, h;
+    if (SDL_GetRendererOutputSize(rd->r, &ow, &oh) != 0)
+        return false;
+    renderer_logical_size(rd->rotation, ow, oh, &w, &h);
+    /* The slide prepared before, not shown after all, may go now. */
+    rd->prepared = 0;
+    rd->clock++;
+    if (!texture_for(rd, d, key, (struct rect){0, 0, w, h}, lookup, ctx))
+        return false;
+    rd->prepared = key;
     return true;
 }
 

@@ -25,6 +25,12 @@ void renderer_destroy(struct renderer *rd); /* NULL-safe */
 bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup,
                    void *ctx);
 
+/* Renders slide d (texture key) into a texture now, without drawing anything, so that the
+ * frame that first shows it only copies or blends it (app_prepare). It is kept until a frame
+ * uses it or another is prepared. Returns false (logged) on an SDL error. */
+bool renderer_prepare(struct renderer *rd, const struct draw_list *d, uint64_t key,
+                      render_image_fn lookup, void *ctx);
+
 /* The picture of the video playing (the frame's video) for the next renderer_draw, or NULL
  * for none (the slide's poster shows). It is uploaded only when it changed; borrowed until
  * that draw. progress (0..1) draws a quiet line along its bottom edge; below 0, none. */

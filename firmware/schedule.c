@@ -238,6 +238,21 @@ const struct item *schedule_advance(struct schedule *s, int64_t now)
     return it;
 }
 
+const struct item *schedule_peek(const struct schedule *s, int64_t now, size_t *page,
+                                 size_t *pages)
+{
+    /* Advancing changes only the marks, the last type and the current item: a copy of those. */
+    struct schedule copy = *s;
+    copy.marks = s->n ? xmemdup(s->marks, s->n * sizeof *s->marks) : NULL;
+    copy.current_id = xstrdup(s->current_id);
+    const struct item *it = schedule_advance(&copy, now);
+    *page = schedule_page(&copy, now);
+    *pages = schedule_count_shown(&copy, now);
+    free(copy.marks);
+    free(copy.current_id);
+    return it;
+}
+
 const struct item *schedule_current(const struct schedule *s)
 {
     return s->started && s->current_id ? feed_find(s->feed, s->current_id) : NULL;

@@ -56,6 +56,11 @@ bool schedule_eligible(const struct schedule *s, const struct item *it, int64_t 
  * when nothing can be shown. With only one eligible item, returns it again. */
 const struct item *schedule_advance(struct schedule *s, int64_t now);
 
+/* What schedule_advance(s, now) would return, without moving: the item (or NULL), and the
+ * page indicator it would then have (schedule_page and schedule_count_shown after it). */
+const struct item *schedule_peek(const struct schedule *s, int64_t now, size_t *page,
+                                 size_t *pages);
+
 /* The item the schedule is at (NULL before the first advance or when it left the feed). */
 const struct item *schedule_current(const struct schedule *s);
 

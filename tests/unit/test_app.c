@@ -22,6 +22,7 @@
 #define MS0           1000000          /* monotonic start */
 #define WALL0         (1764600000 + 5) /* 2025-12-01 14:40:05 UTC */
 #define SLIDE_MS      10000
+#define PREPARE_MS    1000 /* as app.c: the next slide is laid out this long before its turn */
 #define TRANSITION_MS 800
 #define FPS           25
 #define FRAME_MS      (1000 / FPS)
@@ -288,7 +289,8 @@ static void test_feed_crossfades_in_and_settles(void **state)
     assert_int_not_equal(fr.to_key, status_key);
     assert_string_equal(app_current_item(f.app)->id, "i1");
     assert_true(shows_text(fr.header, "Gemeente Zwolle"));
-    assert_int_equal(next, min64(f.ms + SLIDE_MS, next_minute(&f)));
+    /* (woken a second before the slide's end to lay out the next one: app_prepare) */
+    assert_int_equal(next, min64(f.ms + SLIDE_MS - PREPARE_MS, next_minute(&f)));
     uint64_t i1_key = fr.to_key;
 
     /* The next slide crossfades in: t runs from 0 to 1 over transition_ms, eased. */
@@ -316,7 +318,7 @@ static void test_feed_crossfades_in_and_settles(void **state)
     assert_null(fr.from);
     assert_true(fr.t == 1.0f);
     assert_true(shows(fr.to, "s1"));
-    assert_int_equal(next, min64(f.ms + SLIDE_MS, next_minute(&f)));
+    assert_int_equal(next, min64(f.ms + SLIDE_MS - PREPARE_MS, next_minute(&f)));
     fake_done(&f);
 }
 
@@ -346,7 +348,7 @@ static void test_fade_positions(void **state)
     assert_null(fr.from);
     assert_true(fr.t == 1.0f);
     assert_true(shows(fr.to, "s1"));
-    assert_int_equal(next, min64(f.ms + SLIDE_MS, next_minute(&f)));
+    assert_int_equal(next, min64(f.ms + SLIDE_MS - PREPARE_MS, next_minute(&f)));
     fake_done(&f);
 }
 
@@ -365,22 +367,34 @@ static void test_slides_advance_and_static_is_free(void **state)
     uint64_t key = fr.to_key, header_key = fr.header_key;
 
     /* Between ticks nothing is redrawn; a tick before the slide's end changes nothing, and the
-     * app asks to be woken at the slide's end (the minute is further away). */
+     * app asks to be woken a second before the slide's end (the minute is further away)... */
     int64_t end = settled + SLIDE_MS;
-    assert_int_equal(f.next, end);
+    assert_int_equal(f.next, end - PREPARE_MS);
     assert_false(app_frame(f.app, &fr));
-    for (int64_t at = settled + 1000; at < end; at += 3000) {
-        assert_int_equal(tick_at(&f, at), end);
+    const struct draw_list *next_dl;
+    uint64_t next_key;
+    assert_false(app_prepare(f.app, &next_dl, &next_key));
+    for (int64_t at = settled + 1000; at < end - PREPARE_MS; at += 3000) {
+        assert_int_equal(tick_at(&f, at), end - PREPARE_MS);
         assert_false(app_frame(f.app, &fr));
         assert_int_equal(fr.to_key, key);
         assert_int_equal(fr.header_key, header_key);
         assert_null(fr.from);
     }
 
-    /* At the end of the slide, the next one fades in. */
+    /* ...to lay out the next slide for the renderer, once, without a redraw; then at the end. */
+    assert_int_equal(tick_at(&f, end - PREPARE_MS), end);
+    assert_false(app_frame(f.app, &fr));
+    assert_true(app_prepare(f.app, &next_dl, &next_key));
+    assert_true(shows(next_dl, "s1"));
+    assert_false(app_prepare(f.app, &next_dl, &next_key));
+    assert_int_equal(tick_at(&f, end - 1), end);
+
+    /* At the end of the slide, the next one fades in: the slide prepared, by its key. */
     tick_at(&f, end);
     assert_true(app_frame(f.app, &fr));
     assert_non_null(fr.from);
+    assert_int_equal(fr.to_key, next_key);
     assert_int_equal(fr.from_key, key);
     assert_true(shows(fr.from, "i1"));
     assert_true(shows(fr.to, "s1"));
@@ -497,6 +511,35 @@ static void test_header_only_on_minute_or_community_change(void **state)
     assert_true(app_frame(f.app, &fr));
     assert_int_not_equal(fr.header_key, header_key);
     assert_true(shows_text(fr.header, "Gemeente Kampen"));
+    fake_done(&f);
+}
+
+/* The slide prepared for the next turn is withdrawn before its turn: it never shows, and
+ * the slide shown instead is laid out from the new content. */
+static void test_prepared_slide_withdrawn(void **state)
+{
+    (void)state;
+    struct fake f;
+    fake_init(&f);
+    struct app_frame fr;
+    app_set_feed(f.app, mixed_feed(), has_none, NULL);
+    tick_at(&f, MS0);
+    int64_t end = finish_fade(&f) + SLIDE_MS;
+    tick_at(&f, end - PREPARE_MS);
+    const struct draw_list *next_dl;
+    uint64_t next_key;
+    assert_true(app_prepare(f.app, &next_dl, &next_key));
+    assert_true(shows(next_dl, "s1"));
+    app_set_feed(f.app, without(mixed_feed(), "s1"), has_none, NULL);
+    /* The new content's next slide is prepared again at once. */
+    tick_at(&f, end - PREPARE_MS + 1);
+    assert_true(app_prepare(f.app, &next_dl, &next_key));
+    assert_false(shows(next_dl, "s1"));
+    tick_at(&f, end);
+    assert_true(app_frame(f.app, &fr));
+    assert_int_equal(fr.to_key, next_key);
+    assert_false(shows(fr.to, "s1"));
+    assert_true(shows_any_item(fr.to));
     fake_done(&f);
 }
 
@@ -1359,6 +1402,7 @@ int main(void)
         cmocka_unit_test(test_static_slide_deadline),
         cmocka_unit_test(test_header_only_on_minute_or_community_change),
         cmocka_unit_test(test_removed_item_disappears_at_next_tick),
+        cmocka_unit_test(test_prepared_slide_withdrawn),
         cmocka_unit_test(test_removed_during_fade),
         cmocka_unit_test(test_kept_item_is_redrawn_in_place),
         cmocka_unit_test(test_show_next_visits_each_once),
