@@ -8,6 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+uint64_t draw_op_hash(const struct draw_op *op)
+{
+    uint64_t h = HASH64_START;
+    const int fields[] = {(int)op->kind, op->r.x,    op->r.y,     op->r.w,
+                          op->r.h,       op->radius, (int)op->align, (int)op->poster};
+    h = hash64_bytes(h, fields, sizeof fields);
+    const uint8_t rgba[] = {op->color.r, op->color.g, op->color.b, op->color.a};
+    h = hash64_bytes(h, rgba, sizeof rgba);
+    if (op->url)
+        h = hash64_bytes(h, op->url, strlen(op->url) + 1);
+    if (op->text) {
+        const int style[] = {op->text->face, op->text->px, op->text->line_height};
+        h = hash64_bytes(h, style, sizeof style);
+        for (size_t i = 0; i < op->text->n_lines; i++)
+            h = hash64_bytes(h, op->text->lines[i].s, strlen(op->text->lines[i].s) + 1);
+    }
+    if (op->qr)
+        h = hash64_bytes(h, op->qr->modules, (size_t)op->qr->size * (size_t)op->qr->size);
+    return h;
+}
+
 void draw_list_destroy(struct draw_list *d)
 {
     if (!d)

@@ -154,6 +154,9 @@ struct draw_list {
     size_t n, cap;
 };
 void draw_list_destroy(struct draw_list *d); /* NULL-safe */
+/* A fingerprint of what op draws (kind, place, colours, text, picture, code): ops with the
+ * same fingerprint draw the same pixels. For telling which part of a redrawn list changed. */
+uint64_t draw_op_hash(const struct draw_op *op);
 
 /* What layout needs from the outside. */
 struct layout_env {

@@ -805,6 +805,10 @@ static bool draw_frame(void *ctx, const struct app_frame *f)
     play_frame(s);
     bool ok = renderer_draw(s->renderer, f, snap_surface, s);
     pictures_release(s->pictures);
+    SDL_Rect changed = {0, 0, 0, 0};
+    if (!ok || !renderer_damage(s->renderer, &changed))
+        changed.w = 0;
+    platform_set_damage(s->platform, changed.x, changed.y, changed.w, changed.h);
     renderer_set_video(s->renderer, NULL, -1);
     if (ok && s->shot_armed) {
         s->shot_armed = false;
@@ -979,9 +983,7 @@ static void draw_dark(void *ctx)
 {
     struct screen *s = ctx;
     play_stop(s); /* a video playing when the screen goes dark stops with it */
-    SDL_Renderer *r = platform_sdl_renderer(s->platform);
-    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-    SDL_RenderClear(r);
+    renderer_clear(s->renderer);
 }
 
 /* windowed: a window given with --window (or display.window), which Escape and Q close; a

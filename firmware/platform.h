@@ -59,6 +59,11 @@ void platform_quit(struct platform *p);
 /* Shows what was drawn. */
 void platform_present(struct platform *p);
 
+/* The next platform_present needs to show only the rectangle x, y, w, h (what that frame
+ * changed); w <= 0: all of it. Where the window system allows it (the software renderer's
+ * window surface) only that part is sent. */
+void platform_set_damage(struct platform *p, int x, int y, int w, int h);
+
 /* Writes what is currently drawn (before present) as a PNG. */
 bool platform_screenshot(struct platform *p, const char *path, char *err, size_t errlen);
 

@@ -21,6 +21,8 @@ struct platform {
     uint64_t frames;
     int64_t ts_offset; /* our clock minus SDL's event clock (see event_time) */
     bool have_offset;
+    bool software;  /* SDL's software renderer: it draws into the window surface */
+    SDL_Rect damage; /* what the next present must show; w == 0: everything */
 };
 
 /* Whether the renderer's OpenGL draws on the CPU (Mesa's llvmpipe, softpipe, swrast): SDL's
@@ -137,8 +139,10 @@ struct platform *platform_create(const struct platform_options *o, char *err, si
         goto fail;
     }
     SDL_RendererInfo info;
-    if (SDL_GetRendererInfo(p->renderer, &info) == 0)
+    if (SDL_GetRendererInfo(p->renderer, &info) == 0) {
         snprintf(p->renderer_name, sizeof p->renderer_name, "%s", info.name);
+        p->software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+    }
     if (flags & SDL_WINDOW_FULLSCREEN_DESKTOP)
         SDL_ShowCursor(SDL_DISABLE);
     p->wake_event = SDL_RegisterEvents(1);
@@ -311,8 +315,22 @@ void platform_quit(struct platform *p)
         log_warn("cannot queue the quit event: %s", SDL_GetError());
 }
 
+void platform_set_damage(struct platform *p, int x, int y, int w, int h)
+{
+    p->damage = (SDL_Rect){x, y, w > 0 ? w : 0, h};
+}
+
 void platform_present(struct platform *p)
 {
+    /* The software renderer draws into the window surface: after its queued drawing is done,
+     * only the changed part needs to go to the screen (SDL_RenderPresent sends all of it). */
+    if (p->software && p->damage.w > 0 && p->damage.h > 0 && SDL_RenderFlush(p->renderer) == 0 &&
+        SDL_UpdateWindowSurfaceRects(p->window, &p->damage, 1) == 0) {
+        p->damage.w = 0;
+        p->frames++;
+        return;
+    }
+    p->damage.w = 0;
     SDL_RenderPresent(p->renderer);
     p->frames++;
 }

@@ -42,6 +42,23 @@ struct renderer {
     int yuv_w, yuv_h;
     const struct video_picture *uploaded; /* what is in yuv (pointer and time) */
     int64_t uploaded_pts;
+    /* Partial frames: a renderer that draws into the window's own pixels (the software one)
+     * keeps the last frame there, so a frame in which only the header changed (the clock)
+     * draws and presents only the ops of the header that changed (renderer_damage). */
+    bool keeps_frame;
+    bool last_valid;
+    struct frame_sig {
+        uint64_t to, from, peek, detail, controls;
+        int to_dx, peek_dx, scroll, w, h;
+        float t;
+        bool video;
+    } last;
+    struct op_sig {
+        struct rect r;
+        uint64_t hash;
+    } *head_ops;
+    size_t n_head_ops;
+    SDL_Rect damage; /* what the last frame changed; w == 0: everything */
 };
 
 struct renderer *renderer_create(SDL_Renderer *r, struct fonts *fonts)
@@ -49,11 +66,14 @@ struct renderer *renderer_create(SDL_Renderer *r, struct fonts *fonts)
     struct renderer *rd = xcalloc(1, sizeof *rd);
     rd->r = r;
     rd->fonts = fonts;
+    SDL_RendererInfo info;
+    rd->keeps_frame = SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     return rd;
 }
 
 void renderer_flush(struct renderer *rd)
 {
+    rd->last_valid = false;
     for (int i = 0; i < CACHED; i++) {
         if (rd->cache[i].tex)
             SDL_DestroyTexture(rd->cache[i].tex);
@@ -102,6 +122,7 @@ void renderer_destroy(struct renderer *rd)
     if (!rd)
         return;
     renderer_flush(rd);
+    free(rd->head_ops);
     free(rd);
 }
 
@@ -539,6 +560,84 @@ static void draw_video(struct renderer *rd, const struct app_frame *f, int dx, U
 }
 
 /* Composes the frame (w x h, as laid out) into the current target. */
+static struct frame_sig sig_of(const struct app_frame *f, int w, int h)
+{
+    return (struct frame_sig){.to = f->to ? f->to_key : 0,
+                              .from = f->from ? f->from_key : 0,
+                              .peek = f->peek ? f->peek_key : 0,
+                              .detail = f->detail ? f->detail_key : 0,
+                              .controls = f->controls ? f->controls_key : 0,
+                              .to_dx = f->to_dx,
+                              .peek_dx = f->peek ? f->peek_dx : 0,
+                              .scroll = f->detail ? f->detail_scroll : 0,
+                              .w = w,
+                              .h = h,
+                              .t = f->from ? f->t : 1.0f,
+                              .video = f->video.url != NULL};
+}
+
+static bool same_sig(const struct frame_sig *a, const struct frame_sig *b)
+{
+    return a->to == b->to && a->from == b->from && a->peek == b->peek && a->detail == b->detail &&
+           a->controls == b->controls && a->to_dx == b->to_dx && a->peek_dx == b->peek_dx &&
+           a->scroll == b->scroll && a->w == b->w && a->h == b->h && a->t == b->t &&
+           a->video == b->video;
+}
+
+static void remember_header(struct renderer *rd, const struct draw_list *head)
+{
+    size_t n = head ? head->n : 0;
+    rd->head_ops = xrealloc(rd->head_ops, (n ? n : 1) * sizeof *rd->head_ops);
+    for (size_t i = 0; i < n; i++)
+        rd->head_ops[i] = (struct op_sig){head->ops[i].r, draw_op_hash(&head->ops[i])};
+    rd->n_head_ops = n;
+}
+
+/* Whether this frame differs from the last one (still in the window's pixels) only in ops of
+ * the header: then rd->damage is where, within the band, and only that is drawn. */
+static bool header_only(struct renderer *rd, const struct app_frame *f, int w, int h,
+                        SDL_Texture *head, SDL_Rect band)
+{
+    struct frame_sig sig = sig_of(f, w, h);
+    bool same = rd->last_valid && same_sig(&sig, &rd->last);
+    rd->last = sig;
+    rd->last_valid = rd->keeps_frame && rd->rotation == 0 && !sig.video;
+    if (!same || !head || !f->header || f->header->n != rd->n_head_ops || band.h <= 0)
+        return false;
+    int x0 = INT32_MAX, y0 = INT32_MAX, x1 = INT32_MIN, y1 = INT32_MIN;
+    for (size_t i = 0; i < rd->n_head_ops; i++) {
+        const struct draw_op *op = &f->header->ops[i];
+        if (draw_op_hash(op) == rd->head_ops[i].hash)
+            continue;
+        const struct rect a = op->r, b = rd->head_ops[i].r;
+        x0 = a.x < x0 ? a.x : x0, x0 = b.x < x0 ? b.x : x0;
+        y0 = a.y < y0 ? a.y : y0, y0 = b.y < y0 ? b.y : y0;
+        x1 = a.x + a.w > x1 ? a.x + a.w : x1, x1 = b.x + b.w > x1 ? b.x + b.w : x1;
+        y1 = a.y + a.h > y1 ? a.y + a.h : y1, y1 = b.y + b.h > y1 ? b.y + b.h : y1;
+    }
+    SDL_Rect changed = {x0, y0, x1 - x0, y1 - y0};
+    /* Nothing changed (the window was exposed, say): the whole frame, to be sure. */
+    if (x0 >= x1 || y0 >= y1 || !SDL_IntersectRect(&changed, &band, &rd->damage))
+        return false;
+    return true;
+}
+
+void renderer_clear(struct renderer *rd)
+{
+    rd->last_valid = false;
+    rd->damage = (SDL_Rect){0, 0, 0, 0};
+    SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 255);
+    SDL_RenderClear(rd->r);
+}
+
+bool renderer_damage(const struct renderer *rd, SDL_Rect *r)
+{
+    if (rd->damage.w <= 0)
+        return false;
+    *r = rd->damage;
+    return true;
+}
+
 static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h,
                     render_image_fn lookup, void *ctx)
 {
@@ -566,9 +665,18 @@ static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h
         f->detail ? texture_for(rd, f->detail, f->detail_key,
                                 (struct rect){0, 0, f->geom.view.w, f->geom.content_h}, lookup, ctx)
                   : NULL;
-    if ((f->to && !to) || (f->detail && !detail))
+    if ((f->to && !to) || (f->detail && !detail)) {
+        rd->last_valid = false;
         return false;
+    }
 
+    bool partial = header_only(rd, f, w, h, head, header);
+    if (partial) {
+        SDL_SetTextureBlendMode(head, SDL_BLENDMODE_NONE);
+        SDL_RenderCopy(rd->r, head, &rd->damage, &rd->damage);
+        goto done;
+    }
+    rd->damage = (SDL_Rect){0, 0, 0, 0};
     SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 255);
     SDL_RenderClear(rd->r);
     /* Slides are copied below the header only: the band never takes part in the fade. */
@@ -605,6 +713,8 @@ static bool compose(struct renderer *rd, const struct app_frame *f, int w, int h
         SDL_SetTextureBlendMode(head, SDL_BLENDMODE_NONE);
         SDL_RenderCopy(rd->r, head, &header, &header);
     }
+done:
+    remember_header(rd, f->header);
     /* What this frame did not use is not on screen any more (the prepared slide will be). */
     if (rd->prepared && (f->to_key == rd->prepared || f->from_key == rd->prepared))
         rd->prepared = 0;

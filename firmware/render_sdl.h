@@ -25,6 +25,14 @@ void renderer_destroy(struct renderer *rd); /* NULL-safe */
 bool renderer_draw(struct renderer *rd, const struct app_frame *f, render_image_fn lookup,
                    void *ctx);
 
+/* After renderer_draw: true with the part of the output that frame changed, when it changed
+ * only that (the clock: the software renderer draws into the window's own pixels, which keep
+ * the rest of the last frame); false when the whole output must be presented. */
+bool renderer_damage(const struct renderer *rd, SDL_Rect *r);
+
+/* Clears the output to black (a dark screen); the next frame is drawn whole. */
+void renderer_clear(struct renderer *rd);
+
 /* Renders slide d (texture key) into a texture now, without drawing anything, so that the
  * frame that first shows it only copies or blends it (app_prepare). It is kept until a frame
  * uses it or another is prepared. Returns false (logged) on an SDL error. */

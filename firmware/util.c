@@ -409,14 +409,19 @@ bool time_parse_rfc3339(const char *s, int64_t *out)
     return true;
 }
 
-uint64_t hash64_str(const char *s)
+uint64_t hash64_bytes(uint64_t h, const void *p, size_t n)
 {
-    uint64_t h = 14695981039346656037ull;
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
         h *= 1099511628211ull;
     }
     return h;
+}
+
+uint64_t hash64_str(const char *s)
+{
+    return hash64_bytes(HASH64_START, s, s ? strlen(s) : 0);
 }
 
 uint32_t hash_str(const char *s)

@@ -65,6 +65,9 @@ int64_t days_of_time(int64_t t);
 
 /* FNV-1a 64-bit hash of a string: file names in the caches. */
 uint64_t hash64_str(const char *s);
+/* Continues an FNV-1a 64-bit hash h (HASH64_START to begin) over n bytes at p. */
+#define HASH64_START 14695981039346656037ull
+uint64_t hash64_bytes(uint64_t h, const void *p, size_t n);
 
 /* FNV-1a 32-bit hash of a string: stable across runs, used for colours derived from names. */
 uint32_t hash_str(const char *s);

@@ -671,7 +671,11 @@ static double frame(struct scene *s, const struct app_frame *f)
     double t0 = now_ms();
     if (!renderer_draw(s->rd, f, pics_surface, &s->pics))
         fprintf(stderr, "micro: renderer_draw failed: %s\n", SDL_GetError());
-    SDL_RenderPresent(s->r);
+    /* As platform_present: only the part a clock tick changed, where the renderer allows. */
+    SDL_Rect d;
+    if (!renderer_damage(s->rd, &d) || SDL_RenderFlush(s->r) != 0 ||
+        SDL_UpdateWindowSurfaceRects(s->win, &d, 1) != 0)
+        SDL_RenderPresent(s->r);
     if (gl_finish)
         gl_finish();
     return now_ms() - t0;

@@ -162,6 +162,69 @@ static void test_slide_is_not_blank(void **state)
     free(px);
 }
 
+static uint32_t *read_output(void)
+{
+    uint32_t *px = xmalloc((size_t)W * H * 4);
+    assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
+                                          SDL_PIXELFORMAT_ARGB8888, px, W * 4),
+                     0);
+    return px;
+}
+
+/* A minute later only the clock changes: the software renderer draws (and has presented) only
+ * the clock's part of the header, and the picture is the one a whole redraw gives. A frame
+ * that changes nothing (the window exposed) and the first frame after a dark screen are
+ * drawn whole. */
+static void test_clock_tick_redraws_only_the_clock(void **state)
+{
+    (void)state;
+    struct app_options o = {.slide_ms = 600000,
+                            .max_slide_ms = 600000,
+                            .transition_ms = 0,
+                            .max_fps = 30,
+                            .lang = LANG_EN,
+                            .clock_24h = true};
+    struct app *a = app_create(&o, fx.layout, fonts_metrics(fx.fonts), W, H);
+    app_set_feed(a, parse(POST), NULL, NULL);
+    renderer_flush(fx.renderer); /* (keys start again with every app) */
+    struct tm t = {.tm_hour = 9, .tm_min = 41, .tm_wday = 4, .tm_mday = 26, .tm_mon = 10};
+    app_show_next(a, 1000, 1795000000);
+    app_tick(a, 1000, 1795000000, &t);
+    struct app_frame fr;
+    app_frame(a, &fr);
+    SDL_Rect d;
+    assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    assert_false(renderer_damage(fx.renderer, &d));
+
+    t.tm_min = 42;
+    app_tick(a, 61000, 1795000060, &t);
+    assert_true(app_frame(a, &fr));
+    assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    assert_true(renderer_damage(fx.renderer, &d));
+    int band_h = (int)(fx.layout->header.h * H);
+    assert_true(d.y >= 0 && d.y + d.h <= band_h);
+    assert_true(d.x > W / 2 && d.w < W / 8); /* the clock, at the right end of the band */
+    uint32_t *partial = read_output();
+
+    renderer_flush(fx.renderer);
+    assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    assert_false(renderer_damage(fx.renderer, &d));
+    uint32_t *whole = read_output();
+    assert_memory_equal(partial, whole, (size_t)W * H * 4);
+
+    assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    assert_false(renderer_damage(fx.renderer, &d));
+    renderer_clear(fx.renderer);
+    t.tm_min = 43;
+    app_tick(a, 121000, 1795000120, &t);
+    app_frame(a, &fr);
+    assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
+    assert_false(renderer_damage(fx.renderer, &d));
+    free(partial);
+    free(whole);
+    app_destroy(a);
+}
+
 static void test_avatar_placeholder_where_layout_says(void **state)
 {
     (void)state;
@@ -524,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_avatar_placeholder_where_layout_says),
         cmocka_unit_test(test_status_slide_without_feed),
         cmocka_unit_test(test_crossfade_mixes),
+        cmocka_unit_test(test_clock_tick_redraws_only_the_clock),
         cmocka_unit_test(test_naughty_strings_render),
         cmocka_unit_test(test_zero_width_lines),
         cmocka_unit_test(test_rotation_turns_the_frame),
