@@ -909,7 +909,15 @@ static int64_t tick(void *ctx, int64_t now, bool *redraw)
     if (app_prepare(s->app, &next, &key)) {
         renderer_prepare(s->renderer, next, key, snap_surface, s);
         pictures_release(s->pictures);
+        /* A slide with a video: FFmpeg (a plugin) loaded now, not when the slide comes in. */
+        for (size_t i = 0; s->cfg->video_enabled && i < next->n; i++) {
+            if (next->ops[i].kind == DRAW_VIDEO) {
+                video_preload();
+                break;
+            }
+        }
     }
+    video_unload_idle();
     int64_t video = play_due(s, now, redraw);
     return video < want ? video : want;
 }
@@ -1211,6 +1219,7 @@ out:
     pictures_destroy(s.pictures);
     app_destroy(s.app);
     snapshot_destroy(s.snap);
+    video_unload(); /* (after the last poster and video are gone) */
     renderer_destroy(s.renderer);
     fonts_destroy(s.fonts);
     layout_destroy(s.layout);

@@ -615,11 +615,11 @@ static bool header_only(struct renderer *rd, const struct app_frame *f, int w, i
         x1 = a.x + a.w > x1 ? a.x + a.w : x1, x1 = b.x + b.w > x1 ? b.x + b.w : x1;
         y1 = a.y + a.h > y1 ? a.y + a.h : y1, y1 = b.y + b.h > y1 ? b.y + b.h : y1;
     }
-    SDL_Rect changed = {x0, y0, x1 - x0, y1 - y0};
     /* Nothing changed (the window was exposed, say): the whole frame, to be sure. */
-    if (x0 >= x1 || y0 >= y1 || !SDL_IntersectRect(&changed, &band, &rd->damage))
+    if (x0 >= x1 || y0 >= y1)
         return false;
-    return true;
+    SDL_Rect changed = {x0, y0, x1 - x0, y1 - y0};
+    return SDL_IntersectRect(&changed, &band, &rd->damage);
 }
 
 void renderer_clear(struct renderer *rd)

@@ -1,5 +1,6 @@
 #define LOG_MODULE "video"
 #include "video.h"
+#include "video_api.h"
 #include "log.h"
 #include "util.h"
 
@@ -59,21 +60,6 @@ static const enum AVCodecID allowed_audio_codecs[] = {
 /* Farther out than any real video: timestamps beyond are treated as missing. */
 #define MAX_AUDIO_POS ((int64_t)1 << 40)
 
-static const char *const state_names[] = {
-    [VIDEO_OPENING] = "opening",
-    [VIDEO_PLAYING] = "playing",
-    [VIDEO_DONE] = "done",
-    [VIDEO_FAILED] = "failed",
-};
-static_assert(ARRAY_LEN(state_names) == VIDEO_STATE_COUNT, "one name per video state");
-
-const char *video_state_name(enum video_state s)
-{
-    if ((unsigned)s >= VIDEO_STATE_COUNT)
-        return "unknown";
-    return state_names[s];
-}
-
 /* ---- FFmpeg's own log ----------------------------------------------------------------- */
 
 /* FFmpeg writes to stderr by default, several lines per broken file. Its warnings and errors
@@ -102,28 +88,6 @@ static pthread_once_t av_once = PTHREAD_ONCE_INIT;
 static void av_setup(void)
 {
     av_log_set_callback(on_av_log);
-}
-
-/* The first use of each decoder is logged at info ("which decoder does this board use"),
- * later ones at debug, so a slideshow that loops does not fill the log. */
-static void log_decoder_use(const char *name, const char *why)
-{
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    static char seen[8][32];
-    bool first = true;
-    pthread_mutex_lock(&lock);
-    size_t i = 0;
-    for (; i < ARRAY_LEN(seen) && seen[i][0]; i++) {
-        if (strcmp(seen[i], name) == 0)
-            first = false;
-    }
-    if (first && i < ARRAY_LEN(seen))
-        snprintf(seen[i], sizeof seen[i], "%s", name);
-    pthread_mutex_unlock(&lock);
-    if (first)
-        log_info("decoding with %s%s", name, why);
-    else
-        log_debug("decoding with %s%s", name, why);
 }
 
 /* ---- pictures ------------------------------------------------------------------------- */
@@ -501,7 +465,7 @@ static bool decoder_open(struct decoder *d, const char *path, const struct video
             goto out;
     }
     if (hw)
-        log_decoder_use(d->codec->codec->name, why);
+        video_log_decoder_use(d->codec->codec->name, why);
     d->pkt = av_packet_alloc();
     d->frame = av_frame_alloc();
     d->sw_frame = av_frame_alloc();
@@ -739,7 +703,7 @@ static bool fall_back_to_software(struct decoder *d, const char *reason, char *e
         return fail(err, errlen, "this FFmpeg has no software decoder for %s", d->info.codec);
     if (!open_codec(d, d->sw_codec, err, errlen))
         return false;
-    log_decoder_use(d->codec->codec->name, why);
+    video_log_decoder_use(d->codec->codec->name, why);
     return decoder_rewind(d, err, errlen);
 }
 
@@ -1499,4 +1463,34 @@ void video_close(struct video *v)
     free(v->ring);
     free(v->path);
     free(v);
+}
+
+/* ---- the plugin's table ---------------------------------------------------------------- */
+
+/* The one symbol the plugin exports (it is built with hidden visibility): see video_api.h. */
+__attribute__((visibility("default"))) const struct video_api *prikbord_video_api(void);
+
+const struct video_api *prikbord_video_api(void)
+{
+    static const struct video_api api = {
+        .version = VIDEO_API_VERSION,
+        .size = sizeof(struct video_api),
+        .probe = video_probe,
+        .poster = video_poster,
+        .picture_free = video_picture_free,
+        .open = video_open,
+        .frame_for = video_frame_for,
+        .next_ms = video_next_ms,
+        .state = video_state,
+        .done = video_done,
+        .duration_ms = video_duration_ms,
+        .size_of = video_size,
+        .error = video_error,
+        .decoder = video_decoder,
+        .restart = video_restart,
+        .has_audio = video_has_audio,
+        .audio_read = video_audio_read,
+        .close = video_close,
+    };
+    return &api;
 }

@@ -151,6 +151,16 @@ size_t video_audio_read(struct video *v, int16_t *out, size_t frames);
 /* Stops the thread (joins it), frees everything. NULL-safe. */
 void video_close(struct video *v);
 
+/* FFmpeg lives in a plugin (video_loader.c) that the first call needing it loads. It stays
+ * while a video is open, a poster lives or a call runs; video_unload_idle() (the main loop, now
+ * and then) closes it once it has been idle for 30 s, video_unload() at exit whatever the time.
+ * video_preload() loads it ahead (false: videos are off, logged), so that the slide that plays
+ * a video does not wait for it. */
+void video_unload_idle(void);
+void video_unload(void);
+bool video_preload(void);
+bool video_loaded(void); /* whether the plugin is loaded now */
+
 /* Static lower-case name of a state ("opening", ...); "unknown" when out of range. */
 const char *video_state_name(enum video_state s);
 

@@ -24,6 +24,7 @@
 #include "image_sdl.h"
 #include "layout.h"
 #include "log.h"
+#include "pictures.h"
 #include "render_sdl.h"
 #include "util.h"
 
@@ -455,17 +456,20 @@ out:
 
 #define MAX_PICS 64
 
+/* The pictures as the program keeps them: packed by the fetch worker (image_pack), decoded by
+ * the render thread while it renders a slide (pictures.c), dropped after the frame. */
 struct pics {
     char *url[MAX_PICS];
-    struct image *img[MAX_PICS];
+    struct image_bytes bytes[MAX_PICS];
     size_t n;
+    struct pictures *decoded;
 };
 
-static struct image *pics_get(const struct pics *p, const char *url)
+static const struct image_bytes *pics_get(const struct pics *p, const char *url)
 {
     for (size_t i = 0; url && i < p->n; i++)
         if (strcmp(p->url[i], url) == 0)
-            return p->img[i];
+            return &p->bytes[i];
     return NULL;
 }
 
@@ -476,8 +480,16 @@ static bool pics_has(void *ctx, const char *url)
 
 static SDL_Surface *pics_surface(void *ctx, const char *url)
 {
-    struct image *img = pics_get(ctx, url);
-    return img ? image_surface(img) : NULL;
+    struct pics *p = ctx;
+    if (!p->decoded)
+        p->decoded = pictures_create();
+    return pictures_get(p->decoded, url, pics_get(p, url));
+}
+
+/* After each frame, as the program does. */
+static void pics_release(struct pics *p)
+{
+    pictures_release(p->decoded);
 }
 
 /* The demo's relative picture paths become file paths, which the benchmark reads itself. */
@@ -500,31 +512,31 @@ static void pics_add(struct pics *p, const char *url, int max_px)
     struct image_limits lim = IMAGE_DEFAULT_LIMITS;
     lim.max_w = lim.max_h = max_px;
     char err[256];
-    struct image *img = image_decode(data, len, &lim, err, sizeof err);
+    bool ok = image_pack(data, len, &lim, false, &p->bytes[p->n], NULL, err, sizeof err);
     free(data);
-    if (!img)
-        return;
-    p->url[p->n] = xstrdup(url);
-    p->img[p->n++] = img;
+    if (ok)
+        p->url[p->n++] = xstrdup(url);
 }
 
 static void pics_clear(struct pics *p)
 {
     for (size_t i = 0; i < p->n; i++) {
         free(p->url[i]);
-        image_destroy(p->img[i]);
+        image_bytes_clear(&p->bytes[i]);
     }
     p->n = 0;
+    pictures_destroy(p->decoded);
+    p->decoded = NULL;
 }
 
 static void pics_for_item(struct pics *p, const struct item *it, int photo_px)
 {
     pics_add(p, it->image_url, photo_px);
-    pics_add(p, it->author.avatar_url, 256);
-    pics_add(p, it->person.avatar_url, 256);
-    pics_add(p, it->from.avatar_url, 256);
+    pics_add(p, it->author.avatar_url, photo_px);
+    pics_add(p, it->person.avatar_url, photo_px);
+    pics_add(p, it->from.avatar_url, photo_px);
     for (size_t i = 0; i < it->n_to; i++)
-        pics_add(p, it->to[i].avatar_url, 256);
+        pics_add(p, it->to[i].avatar_url, photo_px);
 }
 
 /* OpenGL queues its work: glFinish after the present makes a frame's time its own (on X11,
@@ -533,8 +545,8 @@ static void (*gl_finish)(void);
 
 enum { SCENE_SLIDES = 7, FADE_FRAMES = 18 }; /* 600 ms at 30 frames a second */
 
-/* What a screen holds: a window and renderer, fonts, the demo feed with its pictures decoded
- * as the fetch worker decodes them, and the draw lists of the first slides and the header. */
+/* What a screen holds: a window and renderer, fonts, the demo feed with its pictures packed
+ * as the fetch worker keeps them, and the draw lists of the first slides and the header. */
 struct scene {
     SDL_Window *win;
     SDL_Renderer *r;
@@ -640,7 +652,7 @@ static bool scene_open(struct scene *s, const char *driver, const char *rname, i
     for (size_t i = 0; i < s->f->n_items; i++)
         if (item_time_verdict(&s->f->items[i], wall) == TIME_SHOWN)
             pics_for_item(&s->pics, &s->f->items[i], w > h ? w : h);
-    mem_mark(m, "demo feed and its pictures decoded");
+    mem_mark(m, "demo feed and its pictures packed (kept encoded, as the program does)");
     s->rd = renderer_create(s->r, s->fonts);
     struct layout_env env = {.layout = s->l,
                              .metrics = fonts_metrics(s->fonts),
@@ -671,6 +683,7 @@ static double frame(struct scene *s, const struct app_frame *f)
     double t0 = now_ms();
     if (!renderer_draw(s->rd, f, pics_surface, &s->pics))
         fprintf(stderr, "micro: renderer_draw failed: %s\n", SDL_GetError());
+    pics_release(&s->pics);
     /* As platform_present: only the part a clock tick changed, where the renderer allows. */
     SDL_Rect d;
     if (!renderer_damage(s->rd, &d) || SDL_RenderFlush(s->r) != 0 ||
@@ -708,6 +721,7 @@ static int cmd_fade(const char *driver, const char *rname, int w, int h)
          * its texture while the screen is still, so the transition only blends. */
         double t0 = now_ms();
         renderer_prepare(s.rd, s.slides[k + 1], 100 + (uint64_t)k + 1, pics_surface, &s.pics);
+        pics_release(&s.pics);
         prep[np++] = now_ms() - t0;
         for (int j = 1; j <= FADE_FRAMES; j++) {
             struct app_frame x = {.header = s.head2,

@@ -349,6 +349,31 @@ static void test_probe(void **state)
     check_probe("bars.webm", "vp9", "matroska");
 }
 
+/* FFmpeg is a plugin: loaded by the first call that needs it, held while a video is open,
+ * unloaded when idle, and loaded again by the next call. (The sanitizer build's leak check
+ * covers what loading it again and again leaves behind.) */
+static void test_plugin_loads_and_unloads(void **state)
+{
+    (void)state;
+    video_unload();
+    assert_false(video_loaded());
+    for (int i = 0; i < 3; i++) {
+        check_probe("bars.mp4", "h264", "mov");
+        assert_true(video_loaded());
+        struct waiter *w = waiter_new();
+        struct video *v = open_in_dir("bars.mp4", NULL, W, H, w);
+        assert_int_equal(opened(v, w), VIDEO_PLAYING);
+        video_unload(); /* an open video holds it */
+        assert_true(video_loaded());
+        video_close(v);
+        waiter_free(w);
+        video_unload_idle(); /* idle for less than 30 s: it stays */
+        assert_true(video_loaded());
+        video_unload();
+        assert_false(video_loaded());
+    }
+}
+
 /* Frames taken at increasing times differ, come in order, match their timestamps, and the
  * video ends. */
 static void check_plays_in_order(const char *name, const struct video_limits *lim)
@@ -791,6 +816,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_plugin_loads_and_unloads),
         cmocka_unit_test(test_h264_plays_in_order),
         cmocka_unit_test(test_vp9_plays_in_order),
         cmocka_unit_test(test_scaled_down),

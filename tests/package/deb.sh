@@ -67,7 +67,7 @@ check "the cache folder belongs to prikbord (systemd-tmpfiles)" '[ -n "$uid" ] &
   --check-feed "$root/usr/share/prikbord/assets/demo/feed.json" >"$work/check.out" 2>&1
 rc=$?
 check "installed --check-feed on the installed demo exits 0 (got $rc)" '[ $rc -eq 0 ]'
-"$root/$bin_dir/prikbord" --config "$root/etc/prikbord/prikbord.conf" --headless \
+env -u PRIKBORD_VIDEO_PLUGIN "$root/$bin_dir/prikbord" --config "$root/etc/prikbord/prikbord.conf" --headless \
   --screenshot-dir "$work/shots" --cache-dir "$work/cache" --window 800x480 --log-level debug \
   >"$work/run.out" 2>&1
 rc=$?
@@ -76,6 +76,8 @@ check "installed headless render exits 0 (got $rc)" '[ $rc -eq 0 ]'
 check "installed headless render draws the demo ($n slides)" '[ "$n" -ge 10 ]'
 check "the data comes from the installed share folder, not the build tree" \
   'grep -q "bundled data in $root/usr/share/prikbord$" "$work/run.out"'
+check "the installed video plugin (FFmpeg) loads for the demo's video" \
+  'grep -q "video plugin $root/$bin_dir/.*/prikbord-video.so loaded" "$work/run.out"'
 
 # 4. the unit, as systemd would load it from that root (plus the system's own units)
 if command -v systemd-analyze >/dev/null; then
