@@ -73,6 +73,16 @@ static struct feed *parse(const char *json)
     return f;
 }
 
+/* What is drawn on the output (ARGB8888, W*H), caller frees. */
+static uint32_t *read_output(void)
+{
+    uint32_t *px = xmalloc((size_t)W * H * 4);
+    assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
+                                          SDL_PIXELFORMAT_ARGB8888, px, W * 4),
+                     0);
+    return px;
+}
+
 /* Draws the first slide of a feed, after act(a) when given (a person at the screen), and
  * returns the pixels (ARGB8888, W*H), caller frees. */
 static uint32_t *render_acted(const char *json, struct app_options *opts,
@@ -97,10 +107,7 @@ static uint32_t *render_acted(const char *json, struct app_options *opts,
     struct app_frame fr;
     app_frame(a, &fr);
     assert_true(renderer_draw(fx.renderer, &fr, NULL, NULL));
-    uint32_t *px = xmalloc((size_t)W * H * 4);
-    assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
-                                          SDL_PIXELFORMAT_ARGB8888, px, W * 4),
-                     0);
+    uint32_t *px = read_output();
     app_destroy(a);
     return px;
 }
@@ -160,15 +167,6 @@ static void test_slide_is_not_blank(void **state)
     struct rect band = {0, 0, W / 2, (int)(fx.layout->header.h * H)};
     assert_true(count_near(px, band, fx.layout->colors[COL_HEADER_TEXT], 30) > 100);
     free(px);
-}
-
-static uint32_t *read_output(void)
-{
-    uint32_t *px = xmalloc((size_t)W * H * 4);
-    assert_int_equal(SDL_RenderReadPixels(platform_sdl_renderer(fx.platform), NULL,
-                                          SDL_PIXELFORMAT_ARGB8888, px, W * 4),
-                     0);
-    return px;
 }
 
 /* A minute later only the clock changes: the software renderer draws (and has presented) only
