@@ -776,9 +776,11 @@ static int cmd_memory(const char *driver, const char *rname, int w, int h)
         scene_close(&s);
         return 1;
     }
-    size_t pixels = 0;
-    for (size_t i = 0; i < s.pics.n; i++)
-        pixels += (size_t)image_width(s.pics.img[i]) * (size_t)image_height(s.pics.img[i]) * 4;
+    size_t pixels = 0, packed = 0;
+    for (size_t i = 0; i < s.pics.n; i++) {
+        pixels += (size_t)s.pics.bytes[i].w * (size_t)s.pics.bytes[i].h * 4;
+        packed += s.pics.bytes[i].len;
+    }
     for (int k = 0; k < s.n; k++) {
         struct app_frame fr = {.header = s.head,
                                .header_key = 1,
@@ -805,9 +807,11 @@ static int cmd_memory(const char *driver, const char *rname, int w, int h)
                        m.step[i].what, (m.step[i].rss_kb - m.step[i - 1].rss_kb) / 1024.0,
                        ((double)m.step[i].in_use - (double)m.step[i - 1].in_use) / 1048576.0);
     strbuf_appendf(&b,
-                   "; total %.0f MB RSS; the %zu decoded pictures hold %.1f MB of pixels\", "
+                   "; total %.0f MB RSS; the %zu pictures are kept as %.2f MB of encoded bytes "
+                   "(%.1f MB of pixels decoded, held only while their slide is rendered)\", "
                    "\"steps\": [",
-                   m.step[m.n - 1].rss_kb / 1024.0, s.pics.n, pixels / 1048576.0);
+                   m.step[m.n - 1].rss_kb / 1024.0, s.pics.n, packed / 1048576.0,
+                   pixels / 1048576.0);
     for (int i = 0; i < m.n; i++)
         strbuf_appendf(&b, "%s{\"what\": \"%s\", \"rss_kb\": %ld, \"in_use\": %zu}", i ? ", " : "",
                        m.step[i].what, m.step[i].rss_kb, m.step[i].in_use);
