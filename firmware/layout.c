@@ -143,11 +143,12 @@ static struct rect region_rect(const struct placer *p, enum region_id id)
     return to_px(p->e, !p->photo && r->has_rect_no_photo ? r->rect_no_photo : r->rect);
 }
 
-static struct rect region_box(struct placer *p, enum region_id id)
+static struct rect region_box_at(struct placer *p, enum region_id id, int depth)
 {
     const struct region *r = &p->regs[id];
     struct rect box = region_rect(p, id);
-    if (r->follows != REG_COUNT) {
+    /* (layout_parse refuses a circle of "follows"; the depth bounds one made in code) */
+    if (r->follows != REG_COUNT && depth < REG_COUNT) {
         int top = p->bottom[r->follows];
         if (top >= 0) {
             top += px_of(p->e, r->gap);
@@ -156,12 +157,17 @@ static struct rect region_box(struct placer *p, enum region_id id)
             box.h = bottom - top;
         } else {
             /* The followed region is empty: take its place. */
-            struct rect prev = region_box(p, r->follows);
+            struct rect prev = region_box_at(p, r->follows, depth + 1);
             box.h += box.y - prev.y;
             box.y = prev.y;
         }
     }
     return box;
+}
+
+static struct rect region_box(struct placer *p, enum region_id id)
+{
+    return region_box_at(p, id, 0);
 }
 
 static void place_text(struct placer *p, enum region_id id, const char *text)

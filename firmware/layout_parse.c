@@ -392,9 +392,20 @@ struct layout *layout_parse(const char *json, size_t len, char *err, size_t errl
         for (int r = 0; r < REG_COUNT; r++) {
             enum region_id f = l->slides[s][r].follows;
             if (l->slides[s][r].present && f != REG_COUNT &&
-                ((int)f == r || !l->slides[s][f].present))
+                ((int)f == r || !l->slides[s][f].present)) {
                 fail(&c, "slides.%s.%s.follows: \"%s\" is not a region of this slide",
                      slide_names[s], region_names[r], region_names[f]);
+                continue;
+            }
+            /* A region that, through the ones it follows, follows itself has no place. */
+            for (int steps = 0; l->slides[s][r].present && f != REG_COUNT; steps++) {
+                if ((int)f == r || steps > REG_COUNT) {
+                    fail(&c, "slides.%s.%s.follows: the regions follow each other in a circle",
+                         slide_names[s], region_names[r]);
+                    break;
+                }
+                f = l->slides[s][f].follows;
+            }
         }
     }
 out:

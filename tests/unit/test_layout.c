@@ -315,6 +315,9 @@ static void test_parse_errors_name_the_path(void **state)
     expect_refused("slides.post.body.follows", "\"meta\"",
                    "slides.post.body.follows: \"meta\" is not a region of this slide");
     expect_refused("slides.post.body.follows", "\"body\"", "slides.post.body.follows: ");
+    /* name -> body -> meta -> role -> name: no region of the circle has a place to start. */
+    expect_refused("slides.introduction.name.follows", "\"body\"",
+                   "slides.introduction.name.follows: the regions follow each other in a circle");
     expect_refused("slides.post.body.follows", "\"sidebar\"", "slides.post.body.follows: ");
     expect_refused("slides.post.card.rect", "[0, 0, 1]", "slides.post.card.rect: ");
     expect_refused("slides.post.card.rect", "[0, 0, 1, \"x\"]", "slides.post.card.rect: ");
