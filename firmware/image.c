@@ -395,7 +395,9 @@ static Sint64 SDLCALL mem_size(SDL_RWops *rw)
 static Sint64 SDLCALL mem_seek(SDL_RWops *rw, Sint64 offset, int whence)
 {
     struct membuf *b = rw->hidden.unknown.data1;
-    Sint64 base = whence == RW_SEEK_SET ? 0 : whence == RW_SEEK_CUR ? (Sint64)b->pos : (Sint64)b->len;
+    Sint64 base = whence == RW_SEEK_SET   ? 0
+                  : whence == RW_SEEK_CUR ? (Sint64)b->pos
+                                          : (Sint64)b->len;
     if (offset < -base || offset > (Sint64)b->len - base)
         return SDL_SetError("seek out of the buffer");
     b->pos = (size_t)(base + offset);
@@ -487,8 +489,7 @@ bool image_pack(const void *data, size_t len, const struct image_limits *lim, bo
     set_err(err, errlen, "%s", "");
     uint32_t w = 0, h = 0;
     bool fits = len <= l.max_bytes && image_probe(data, len, NULL, &w, &h, NULL, 0) &&
-                (uint64_t)w * h <= l.max_pixels && w <= (uint32_t)l.max_w &&
-                h <= (uint32_t)l.max_h;
+                (uint64_t)w * h <= l.max_pixels && w <= (uint32_t)l.max_w && h <= (uint32_t)l.max_h;
     if (trusted && fits) {
         out->data = xmemdup(data, len);
         out->len = len;

@@ -11,7 +11,7 @@
 uint64_t draw_op_hash(const struct draw_op *op)
 {
     uint64_t h = HASH64_START;
-    const int fields[] = {(int)op->kind, op->r.x,    op->r.y,     op->r.w,
+    const int fields[] = {(int)op->kind, op->r.x,    op->r.y,        op->r.w,
                           op->r.h,       op->radius, (int)op->align, (int)op->poster};
     h = hash64_bytes(h, fields, sizeof fields);
     const uint8_t rgba[] = {op->color.r, op->color.g, op->color.b, op->color.a};

@@ -21,7 +21,7 @@ struct platform {
     uint64_t frames;
     int64_t ts_offset; /* our clock minus SDL's event clock (see event_time) */
     bool have_offset;
-    bool software;  /* SDL's software renderer: it draws into the window surface */
+    bool software;   /* SDL's software renderer: it draws into the window surface */
     SDL_Rect damage; /* what the next present must show; w == 0: everything */
 };
 

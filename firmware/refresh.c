@@ -274,8 +274,8 @@ static void want(const char **w, size_t *n, const char *url)
 /* Checks a picture and keeps it encoded, no larger than the screen can show (a 12-megapixel
  * photo is packed again at the screen's size). trusted: bytes from the disk cache, which holds
  * only what decoded. Returns whether *reencoded bytes replace the ones given. */
-static bool pack(const char *url, const char *bytes, size_t len, int max_photo,
-                 bool trusted, struct image_bytes *out)
+static bool pack(const char *url, const char *bytes, size_t len, int max_photo, bool trusted,
+                 struct image_bytes *out)
 {
     struct image_limits lim = IMAGE_DEFAULT_LIMITS;
     lim.max_w = lim.max_h = max_photo > 0 ? max_photo : 1600;
@@ -355,8 +355,7 @@ static struct image_set *load_images(struct refresh *r, const struct feed *f, bo
         if (ref->pic.data) {
             size_t bytes = ref->pic.len;
             if (budget + bytes > IMAGE_BUDGET) {
-                log_warn("image %s skipped: the snapshot's image memory budget is used up",
-                         w[i]);
+                log_warn("image %s skipped: the snapshot's image memory budget is used up", w[i]);
                 ref_put(ref);
                 continue;
             }

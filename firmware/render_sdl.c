@@ -22,6 +22,12 @@ struct cached {
     unsigned long last_use;
 };
 
+/* What an op of the header was, to tell what the next header changed. */
+struct op_sig {
+    struct rect r;
+    uint64_t hash;
+};
+
 struct renderer {
     SDL_Renderer *r;
     struct fonts *fonts;
@@ -53,10 +59,7 @@ struct renderer {
         float t;
         bool video;
     } last;
-    struct op_sig {
-        struct rect r;
-        uint64_t hash;
-    } *head_ops;
+    struct op_sig *head_ops; /* the header ops of the last frame */
     size_t n_head_ops;
     SDL_Rect damage; /* what the last frame changed; w == 0: everything */
 };

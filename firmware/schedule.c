@@ -238,8 +238,7 @@ const struct item *schedule_advance(struct schedule *s, int64_t now)
     return it;
 }
 
-const struct item *schedule_peek(const struct schedule *s, int64_t now, size_t *page,
-                                 size_t *pages)
+const struct item *schedule_peek(const struct schedule *s, int64_t now, size_t *page, size_t *pages)
 {
     /* Advancing changes only the marks, the last type and the current item: a copy of those. */
     struct schedule copy = *s;

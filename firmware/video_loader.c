@@ -32,8 +32,9 @@
 /* What the plugin takes from the program (nm -D --undefined-only prikbord-video.so): linked
  * into every program that can load it, whether or not the program itself uses them. */
 __attribute__((used)) static void (*const plugin_needs[])(void) = {
-    (void (*)(void))log_write, (void (*)(void))log_get_level, (void (*)(void))xasprintf,
-    (void (*)(void))xcalloc,   (void (*)(void))xmalloc,       (void (*)(void))xrealloc,
+    (void (*)(void))log_write, (void (*)(void))log_get_level,
+    (void (*)(void))xasprintf, (void (*)(void))xcalloc,
+    (void (*)(void))xmalloc,   (void (*)(void))xrealloc,
     (void (*)(void))xstrdup,   (void (*)(void))video_log_decoder_use,
 };
 
@@ -161,7 +162,8 @@ static void release(void)
 static void unload(bool now)
 {
     pthread_mutex_lock(&lock);
-    if (atomic_load(&api) && users == 0 && (now || mono_ms() - idle_since >= VIDEO_IDLE_UNLOAD_MS)) {
+    if (atomic_load(&api) && users == 0 &&
+        (now || mono_ms() - idle_since >= VIDEO_IDLE_UNLOAD_MS)) {
         atomic_store(&api, NULL);
         dlclose(handle);
         handle = NULL;
@@ -259,45 +261,57 @@ void video_close(struct video *v)
 
 /* On an open video the plugin is loaded; v NULL (a video that did not open) is answered as
  * by a video that has nothing. */
-#define ON_VIDEO(v, fallback)                                                                  \
-    const struct video_api *a = atomic_load(&api);                                           \
-    if (!(v) || !a)                                                                            \
-        return fallback
+static const struct video_api *on_video(const struct video *v)
+{
+    return v ? atomic_load(&api) : NULL;
+}
 
 const struct video_picture *video_frame_for(struct video *v, int64_t elapsed_ms)
 {
-    ON_VIDEO(v, NULL);
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return NULL;
     return a->frame_for(v, elapsed_ms);
 }
 
 int64_t video_next_ms(struct video *v)
 {
-    ON_VIDEO(v, -1);
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return -1;
     return a->next_ms(v);
 }
 
 enum video_state video_state(struct video *v)
 {
-    ON_VIDEO(v, VIDEO_FAILED);
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return VIDEO_FAILED;
     return a->state(v);
 }
 
 bool video_done(struct video *v)
 {
-    ON_VIDEO(v, true);
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return true;
     return a->done(v);
 }
 
 int64_t video_duration_ms(struct video *v)
 {
-    ON_VIDEO(v, -1);
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return -1;
     return a->duration_ms(v);
 }
 
 void video_size(struct video *v, int *w, int *h)
 {
     *w = *h = 0;
-    ON_VIDEO(v, );
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return;
     a->size_of(v, w, h);
 }
 
@@ -305,7 +319,9 @@ void video_error(struct video *v, char *buf, size_t len)
 {
     if (len > 0)
         buf[0] = '\0';
-    ON_VIDEO(v, );
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return;
     a->error(v, buf, len);
 }
 
@@ -313,19 +329,25 @@ void video_decoder(struct video *v, char *buf, size_t len)
 {
     if (len > 0)
         buf[0] = '\0';
-    ON_VIDEO(v, );
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return;
     a->decoder(v, buf, len);
 }
 
 void video_restart(struct video *v)
 {
-    ON_VIDEO(v, );
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return;
     a->restart(v);
 }
 
 bool video_has_audio(struct video *v)
 {
-    ON_VIDEO(v, false);
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return false;
     return a->has_audio(v);
 }
 
@@ -333,7 +355,9 @@ size_t video_audio_read(struct video *v, int16_t *out, size_t frames)
 {
     if (!v && out) /* silence, as from a video without sound */
         memset(out, 0, frames * 2 * sizeof *out);
-    ON_VIDEO(v, 0);
+    const struct video_api *a = on_video(v);
+    if (!a)
+        return 0;
     return a->audio_read(v, out, frames);
 }
 

@@ -759,8 +759,8 @@ static int cmd_fade(const char *driver, const char *rname, int w, int h)
            "\"prepare_max_ms\": %.3f, \"static_ms\": %.3f, \"clock_tick_ms\": %.3f, "
            "\"first_ms\": %.3f}\n",
            w, h, driver, rname, bl_med, bl_max, nb, ft_med, ft_max, pr_med, pr_max, st_med, tick,
-           first, driver, rname, w, h, bl_med, bl_max, ft_med, ft_max, pr_med, pr_max, st_med,
-           tick, first);
+           first, driver, rname, w, h, bl_med, bl_max, ft_med, ft_max, pr_med, pr_max, st_med, tick,
+           first);
     scene_close(&s);
     return 0;
 }

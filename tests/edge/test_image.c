@@ -624,8 +624,8 @@ static void test_pack(void **state)
     assert_int_equal(b.w, 1920);
     assert_int_equal(b.h, 1920 * BIG_H / BIG_W);
     assert_true(b.len < len);
-    struct image *img = decode_ok(b.data, b.len, &(struct image_limits){.max_w = 9999,
-                                                                        .max_h = 9999});
+    struct image *img =
+        decode_ok(b.data, b.len, &(struct image_limits){.max_w = 9999, .max_h = 9999});
     assert_int_equal(image_width(img), b.w);
     assert_int_equal(image_height(img), b.h);
     /* The ramp survives the second encoding (JPEG at quality 90). */
