@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "video.h"
+#include "waiter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -207,29 +208,6 @@ static int group_teardown(void **state)
 
 /* ---- waiting on a video's notifications ----------------------------------------------- */
 
-struct waiter {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    unsigned events;
-};
-
-static void on_notify(void *ctx)
-{
-    struct waiter *w = ctx;
-    pthread_mutex_lock(&w->lock);
-    w->events++;
-    pthread_cond_broadcast(&w->cond);
-    pthread_mutex_unlock(&w->lock);
-}
-
-static unsigned events_seen(struct waiter *w)
-{
-    pthread_mutex_lock(&w->lock);
-    unsigned n = w->events;
-    pthread_mutex_unlock(&w->lock);
-    return n;
-}
-
 /* Waits for a notification after seen; a video that never reports fails the test. */
 static void wait_event(struct waiter *w, unsigned seen)
 {
@@ -264,7 +242,7 @@ static struct video *open_in_dir(const char *name, const struct video_limits *li
                                  int max_h, struct waiter *w)
 {
     char *path = in_dir(name);
-    struct video *v = video_open(path, lim, max_w, max_h, on_notify, w);
+    struct video *v = video_open(path, lim, max_w, max_h, waiter_notify, w);
     free(path);
     assert_non_null(v);
     return v;
@@ -274,7 +252,7 @@ static struct video *open_in_dir(const char *name, const struct video_limits *li
 static enum video_state opened(struct video *v, struct waiter *w)
 {
     for (;;) {
-        unsigned seen = events_seen(w);
+        unsigned seen = waiter_events(w);
         enum video_state s = video_state(v);
         if (s != VIDEO_OPENING)
             return s;
@@ -287,7 +265,7 @@ static enum video_state opened(struct video *v, struct waiter *w)
 static const struct video_picture *frame_at(struct video *v, int64_t elapsed, struct waiter *w)
 {
     for (;;) {
-        unsigned seen = events_seen(w);
+        unsigned seen = waiter_events(w);
         const struct video_picture *p = video_frame_for(v, elapsed);
         int64_t next = video_next_ms(v);
         enum video_state s = video_state(v);

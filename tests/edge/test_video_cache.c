@@ -18,6 +18,7 @@
 #include "testserver.h"
 #include "util.h"
 #include "video.h"
+#include "waiter.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -263,21 +264,6 @@ static int group_setup(void **state)
 
 /* ---- running the worker --------------------------------------------------------------- */
 
-struct waiter {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    unsigned events;
-};
-
-static void on_notify(void *ctx)
-{
-    struct waiter *w = ctx;
-    pthread_mutex_lock(&w->lock);
-    w->events++;
-    pthread_cond_broadcast(&w->cond);
-    pthread_mutex_unlock(&w->lock);
-}
-
 static struct refresh_options options(struct server *s, const char *cache)
 {
     char *feed = xasprintf("http://127.0.0.1:%d/feed", s->srv.port);
@@ -302,8 +288,8 @@ static struct refresh_options options(struct server *s, const char *cache)
  * snapshot it handed over, or NULL when it handed none. */
 static struct snapshot *run_once(struct refresh_options o)
 {
-    struct waiter w = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
-    struct refresh *r = refresh_start(&o, on_notify, &w);
+    struct waiter w = WAITER_INIT;
+    struct refresh *r = refresh_start(&o, waiter_notify, &w);
     assert_non_null(r);
     struct snapshot *last = NULL;
     struct refresh_state st = {0};
@@ -311,9 +297,7 @@ static struct snapshot *run_once(struct refresh_options o)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += 60;
     for (;;) {
-        pthread_mutex_lock(&w.lock);
-        unsigned seen = w.events;
-        pthread_mutex_unlock(&w.lock);
+        unsigned seen = waiter_events(&w);
         /* The attempt is counted after the videos of its content are in. */
         refresh_get_state(r, &st);
         struct snapshot *snap = refresh_take(r);
