@@ -10,7 +10,10 @@ struct waiter {
     pthread_cond_t cond;
     unsigned events;
 };
-#define WAITER_INIT {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER}
+#define WAITER_INIT                                                                                \
+    {                                                                                              \
+        .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER                        \
+    }
 
 static inline void waiter_notify(void *ctx)
 {
