@@ -1,6 +1,4 @@
 #define LOG_MODULE "app"
-/* How long before its turn the next slide is laid out and handed to the renderer. */
-#define PREPARE_MS 1000
 #include "app.h"
 #include "log.h"
 #include "schedule.h"
@@ -10,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* How long before its turn the next slide is laid out and handed to the renderer. */
+#define PREPARE_MS 1000
 
 struct slide {
     struct draw_list *dl;
@@ -197,8 +198,8 @@ void app_destroy(struct app *a)
     free(a);
 }
 
-/* Builds the slide for an item (or the status slide for NULL). */
-/* A slide for it (NULL: a status slide) with the page indicator at page of pages. */
+/* Builds the slide for an item (or the status slide for NULL) with the page indicator at
+ * page_of of pages_of (unless someone browses: then its place in what they browse). */
 static struct slide make_slide_at(struct app *a, const struct item *it, size_t page_of,
                                   size_t pages_of)
 {
