@@ -442,9 +442,9 @@ static struct video_ref *local_video(struct refresh *r, const char *url, bool wa
     return ref;
 }
 
-/* The videos a feed names, sharing what the previous snapshot settled, and those on disk;
- * the rest (unsettled) are for download_videos. */
-static struct video_set *load_videos(struct refresh *r, const struct feed *f)
+/* The videos a feed names, sharing what the previous snapshot settled, and (with on_disk)
+ * those on disk; the rest (unsettled) are for more_videos. */
+static struct video_set *load_videos(struct refresh *r, const struct feed *f, bool on_disk)
 {
     struct video_set *set = xcalloc(1, sizeof *set);
     set->refs = xcalloc(MAX_VIDEOS, sizeof *set->refs);
@@ -470,8 +470,10 @@ static struct video_set *load_videos(struct refresh *r, const struct feed *f)
         struct video_ref *ref = video_set_find(r->last_videos, url);
         if (ref && ref->settled && (ref->poster || !want_poster || !ref->v.path)) {
             atomic_fetch_add(&ref->refs, 1);
-        } else {
+        } else if (on_disk) {
             ref = local_video(r, url, want_poster, set);
+        } else {
+            ref = video_ref_new(url, want_poster);
         }
         set->refs[set->n++] = ref;
     }
@@ -528,12 +530,15 @@ static void retain_media(struct refresh *r, const struct image_set *images,
 static struct feed *parse(struct refresh *r, const char *body, size_t len, char *err,
                           size_t errlen);
 
-/* After the snapshot of new content is handed over: downloads its missing videos, then hands
- * the same content over again (parsed anew from json, as the cache would) with them. */
-static void download_videos(struct refresh *r, const char *json)
+/* After the snapshot of content is handed over: finds its missing videos, then hands the same
+ * content over again (parsed anew from json, as the cache would) with them. With network, the
+ * missing videos are downloaded; without (the content of the disk cache at start, handed over
+ * before any video was looked at, so that the first slide does not wait for FFmpeg), they are
+ * looked for on disk. */
+static void more_videos(struct refresh *r, const char *json, bool network)
 {
     struct video_set *set = video_set_share(r->last_videos);
-    char *token = read_token(r);
+    char *token = network ? read_token(r) : NULL;
     bool any = false;
     for (size_t i = 0; i < set->n; i++) {
         if (set->refs[i]->settled)
@@ -543,7 +548,9 @@ static void download_videos(struct refresh *r, const char *json)
         pthread_mutex_unlock(&r->lock);
         if (stop)
             break;
-        struct video_ref *ref = download_video(r, set->refs[i], token, set);
+        const struct video_ref *old = set->refs[i];
+        struct video_ref *ref = network ? download_video(r, old, token, set)
+                                        : local_video(r, old->url, old->want_poster, set);
         video_ref_put(set->refs[i]);
         set->refs[i] = ref;
         any = any || ref->v.path;
@@ -563,9 +570,11 @@ static void download_videos(struct refresh *r, const char *json)
     }
     struct snapshot *s = xcalloc(1, sizeof *s);
     s->feed = f;
+    s->from_cache = !network; /* still the disk's content, not (yet) the server's */
     s->images = load_images(r, f, false); /* all shared with the last snapshot */
     /* The new bytes count in the bound: apply it, and offer only the videos it kept. */
-    retain_media(r, s->images, set);
+    if (network)
+        retain_media(r, s->images, set);
     size_t playable = 0;
     for (size_t i = 0; i < set->n; i++) {
         struct video_ref *ref = set->refs[i];
@@ -581,22 +590,24 @@ static void download_videos(struct refresh *r, const char *json)
     s->videos = video_set_share(set);
     video_set_destroy(r->last_videos);
     r->last_videos = set;
-    log_info("videos downloaded: %zu of the content's %zu can play", playable, set->n);
+    log_info("videos %s: %zu of the content's %zu can play", network ? "downloaded" : "on disk",
+             playable, set->n);
     publish(r, s);
 }
 
 static void store_cache(struct refresh *r, const struct feed *f, const struct image_set *images,
                         const struct video_set *videos);
 
-/* Hands a parsed feed over with its images and the videos on disk (the worker keeps a
- * reference to both), then downloads the missing videos and hands the content over again. */
+/* Hands a parsed feed over with its images and (unless it comes from the disk cache at start)
+ * the videos on disk; the worker keeps a reference to both. Then finds the missing videos
+ * (more_videos) and hands the content over again with them. */
 static void deliver(struct refresh *r, struct feed *f, bool from_cache)
 {
     struct snapshot *s = xcalloc(1, sizeof *s);
     s->feed = f;
     /* From the cache at start: only cached images, so the screen fills before any network. */
     s->images = load_images(r, f, !from_cache);
-    s->videos = load_videos(r, f);
+    s->videos = load_videos(r, f, !from_cache);
     s->from_cache = from_cache;
     video_set_destroy(r->last_videos);
     r->last_videos = video_set_share(s->videos);
@@ -612,10 +623,10 @@ static void deliver(struct refresh *r, struct feed *f, bool from_cache)
     /* Persist before handing over: after publish the feed belongs to the main thread. */
     if (!from_cache)
         store_cache(r, f, s->images, s->videos);
-    char *again = !from_cache && videos_unsettled(s->videos) ? feed_serialize(f) : NULL;
+    char *again = videos_unsettled(s->videos) ? feed_serialize(f) : NULL;
     publish(r, s);
     if (again)
-        download_videos(r, again);
+        more_videos(r, again, !from_cache);
     free(again);
 }
 

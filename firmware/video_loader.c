@@ -158,10 +158,15 @@ static void release(void)
     pthread_mutex_unlock(&lock);
 }
 
-/* Closes the plugin when nothing uses it and (unless now) it has been idle long enough. */
+/* Closes the plugin when nothing uses it and (unless now) it has been idle long enough. The
+ * idle check is the render loop's: it never waits for the lock (the fetch worker may hold it
+ * for the 40-60 ms of loading the plugin), it just tries again next time. */
 static void unload(bool now)
 {
-    pthread_mutex_lock(&lock);
+    if (now)
+        pthread_mutex_lock(&lock);
+    else if (pthread_mutex_trylock(&lock) != 0)
+        return;
     if (atomic_load(&api) && users == 0 &&
         (now || mono_ms() - idle_since >= VIDEO_IDLE_UNLOAD_MS)) {
         atomic_store(&api, NULL);
