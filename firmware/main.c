@@ -1012,6 +1012,11 @@ static int run_window(struct screen *s, bool windowed)
     service_init();
     s->fleet = fleet_writer_start(s->set.status_dir, s->set.cache_dir);
     struct signals *sig = signals_start(on_signal, s);
+    /* The cached content is a few milliseconds away at start: open on it rather than draw the
+     * status slide first (a flash, and a frame that delays the first slide). Without a cache
+     * the status slide shows after at most 0.2 s. */
+    if (refresh_wait_content(s->refresh, 200))
+        news(s);
     for (;;) {
         loop_run(s->platform, s->app, &h, key_quit);
         if (!atomic_exchange(&s->want_reload, false))
@@ -1499,12 +1504,8 @@ static void reload(struct screen *s)
     }
     if (plan.need[NEED_REBUILD]) {
         /* The cached content, so that the new look does not start on the status slide. */
-        struct refresh_state st = {0};
-        for (int i = 0; i < 150 && s->refresh && !st.has_content && !st.attempted; i++) {
-            struct timespec pause = {0, 20 * 1000 * 1000};
-            nanosleep(&pause, NULL);
-            refresh_get_state(s->refresh, &st);
-        }
+        if (s->refresh)
+            refresh_wait_content(s->refresh, 3000);
         service_watchdog();
         app_destroy(s->app);
         renderer_destroy(s->renderer);

@@ -163,6 +163,7 @@ struct refresh {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
+    pthread_cond_t news; /* publish and publish_attempt: for refresh_wait_content */
     bool stop;
     bool poll_now;
     bool idle;
@@ -222,6 +223,7 @@ static void publish(struct refresh *r, struct snapshot *snap)
     snapshot_destroy(r->pending);
     r->pending = snap;
     r->state.has_content = true;
+    pthread_cond_broadcast(&r->news);
     pthread_mutex_unlock(&r->lock);
     if (r->notify)
         r->notify(r->ctx);
@@ -238,6 +240,7 @@ static void publish_attempt(struct refresh *r, const char *problem, long status,
     if (ok)
         r->state.last_ok = (int64_t)time(NULL);
     snprintf(r->state.problem, sizeof r->state.problem, "%s", problem ? problem : "");
+    pthread_cond_broadcast(&r->news);
     pthread_mutex_unlock(&r->lock);
     if (r->notify)
         r->notify(r->ctx);
@@ -929,6 +932,7 @@ struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(vo
     r->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->wake, NULL);
+    pthread_cond_init(&r->news, NULL);
     atomic_init(&r->cancel, false);
     r->fetcher = fetcher_create();
     if (r->o.cache_dir) {
@@ -944,6 +948,7 @@ struct refresh *refresh_start(const struct refresh_options *o, void (*notify)(vo
         imgcache_close(r->images);
         pthread_mutex_destroy(&r->lock);
         pthread_cond_destroy(&r->wake);
+        pthread_cond_destroy(&r->news);
         options_free(&r->o);
         free(r);
         return NULL;
@@ -980,6 +985,25 @@ struct snapshot *refresh_take(struct refresh *r)
     return s;
 }
 
+bool refresh_wait_content(struct refresh *r, int timeout_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&r->lock);
+    while (!r->state.has_content && !r->state.attempted &&
+           pthread_cond_timedwait(&r->news, &r->lock, &until) != ETIMEDOUT) {
+    }
+    bool content = r->state.has_content;
+    pthread_mutex_unlock(&r->lock);
+    return content;
+}
+
 void refresh_get_state(struct refresh *r, struct refresh_state *out)
 {
     pthread_mutex_lock(&r->lock);
@@ -1006,6 +1030,7 @@ void refresh_stop(struct refresh *r)
     free(r->last_modified);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->wake);
+    pthread_cond_destroy(&r->news);
     options_free(&r->o);
     free(r);
 }

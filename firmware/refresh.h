@@ -102,6 +102,11 @@ struct snapshot *refresh_take(struct refresh *r);
 /* A copy of the worker's state. */
 void refresh_get_state(struct refresh *r, struct refresh_state *out);
 
+/* Waits (at most timeout_ms) until the worker has content to hand over or has finished its
+ * first poll; true when it has content. For a start or a new look that should open on the
+ * cached content rather than on the status slide. Main thread. */
+bool refresh_wait_content(struct refresh *r, int timeout_ms);
+
 /* Stops the worker (interrupting its wait, not a transfer in progress, which ends within the
  * fetch time-outs) and frees everything. NULL-safe. */
 void refresh_stop(struct refresh *r);
