@@ -573,7 +573,7 @@ static void more_videos(struct refresh *r, const char *json, bool network)
     }
     struct snapshot *s = xcalloc(1, sizeof *s);
     s->feed = f;
-    s->from_cache = !network; /* still the disk's content, not (yet) the server's */
+    s->from_cache = !network;             /* still the disk's content, not (yet) the server's */
     s->images = load_images(r, f, false); /* all shared with the last snapshot */
     /* The new bytes count in the bound: apply it, and offer only the videos it kept. */
     if (network)
